@@ -1,0 +1,3 @@
+from tripexif.cli import main
+
+main()

@@ -1,0 +1,189 @@
+"""Read the tags tripexif needs from TIFF blocks with exifread, and turn them into values."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, BinaryIO
+
+import exifread
+from exifread.core.exif_header import ExifHeader
+from exifread.tags.exif import EXIF_TAGS, GPS_TAGS
+
+from tripexif import gps
+from tripexif.containers import Container, TiffBlock
+from tripexif.errors import MetadataError
+from tripexif.model import RawTimes
+
+# exifread logs every oddity of a damaged file at WARNING; we report problems ourselves
+logging.getLogger("exifread").addHandler(logging.NullHandler())
+logging.getLogger("exifread").propagate = False
+
+_DATETIME = re.compile(r"^\s*(\d{4})[:\-/.](\d{1,2})[:\-/.](\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_OFFSET = re.compile(r"^\s*([+-])(\d{2}):?(\d{2})\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What one file's EXIF says, converted but not yet interpreted."""
+
+    lat: float | None = None
+    lon: float | None = None
+    alt: float | None = None
+    gps_note: str | None = None
+    camera: str | None = None
+    raw: RawTimes = RawTimes()
+
+
+def read_tags(container: Container, fh: BinaryIO) -> dict[str, Any]:
+    """All tags of a file's TIFF blocks, keyed as exifread names them ("GPS GPSLatitude")."""
+    tags: dict[str, Any] = {}
+    try:
+        if container.tiff_in_file:
+            tags.update(_process(fh))
+        for block in container.blocks:
+            tags.update(_process(io.BytesIO(block.data)) if block.role == "tiff" else _lone_ifd(block))
+    except MetadataError:
+        raise
+    except RecursionError as exc:
+        raise MetadataError("EXIF directories point at each other in a loop") from exc
+    except MemoryError as exc:
+        raise MetadataError("EXIF data claims an impossible size") from exc
+    except Exception as exc:  # exifread raises anything on damaged data
+        raise MetadataError(f"unreadable EXIF ({type(exc).__name__})") from exc
+    return tags
+
+
+def _process(fh: BinaryIO) -> dict[str, Any]:
+    return dict(exifread.process_file(fh, details=False, extract_thumbnail=False))
+
+
+def _lone_ifd(block: TiffBlock) -> dict[str, Any]:
+    """A TIFF block whose first IFD is an Exif or GPS IFD (Canon CR3's CMT2/CMT4 boxes)."""
+    header = ExifHeader(
+        io.BytesIO(block.data), chr(block.data[0]), 0, 0, False, detailed=False
+    )
+    name, table = ("GPS", GPS_TAGS) if block.role == "gps" else ("EXIF", EXIF_TAGS)
+    header.dump_ifd(ifd=header.s2n(4, 4), ifd_name=name, tag_dict=table)
+    return header.tags
+
+
+def metadata(tags: dict[str, Any]) -> Metadata:
+    """Convert exifread's tags into positions, camera and raw time fields."""
+    lat = lon = None
+    note = None
+    if "GPS GPSLatitude" in tags or "GPS GPSLongitude" in tags:
+        try:
+            lat, lon = gps.to_decimal(
+                _rationals(tags, "GPS GPSLatitude", "latitude"),
+                _text(tags, "GPS GPSLatitudeRef"),
+                _rationals(tags, "GPS GPSLongitude", "longitude"),
+                _text(tags, "GPS GPSLongitudeRef"),
+            )
+        except gps.BadGPS as exc:
+            note = str(exc)
+    alt_values = _raw_rationals(tags, "GPS GPSAltitude")
+    alt_ref = _ints(tags, "GPS GPSAltitudeRef")
+    alt = None
+    if lat is not None and alt_values:
+        alt = gps.altitude(alt_values[0], alt_ref[0] if alt_ref else None)
+    raw = RawTimes(
+        datetime_original=parse_datetime(
+            _text(tags, "EXIF DateTimeOriginal"), _text(tags, "EXIF SubSecTimeOriginal")
+        ),
+        offset_original=parse_offset(_text(tags, "EXIF OffsetTimeOriginal")),
+        gps_utc=gps.utc_stamp(
+            _text(tags, "GPS GPSDate"), _raw_rationals(tags, "GPS GPSTimeStamp")
+        ),
+    )
+    return Metadata(lat, lon, alt, note, camera_name(tags), raw)
+
+
+def camera_name(tags: dict[str, Any]) -> str | None:
+    """Make and model as people say it: "Apple iPhone 7", "NIKON D70s" (not "NIKON CORPORATION
+    NIKON D70s"), "Canon EOS 600D" (not "Canon Canon EOS 600D")."""
+    make = " ".join((_text(tags, "Image Make") or "").split())
+    model = " ".join((_text(tags, "Image Model") or "").split())
+    if make and model and model.lower().startswith(make.split()[0].lower()):
+        return model
+    return " ".join(part for part in (make, model) if part) or None
+
+
+def parse_datetime(text: str | None, subsec: str | None = None) -> datetime | None:
+    """EXIF "YYYY:MM:DD HH:MM:SS" (+ sub-seconds) as a naive datetime; blank or garbled: None."""
+    if not text:
+        return None
+    match = _DATETIME.match(text)
+    if not match:
+        return None
+    year, month, day, hour, minute = (int(g) for g in match.groups()[:5])
+    second = int(match.group(6) or 0)
+    micro = 0
+    digits = "".join(ch for ch in (subsec or "") if ch.isdigit())
+    if digits:
+        micro = int((digits + "000000")[:6])
+    try:
+        if hour == 24 and minute == 0 and second == 0:  # a few cameras write midnight as 24:00
+            return datetime(year, month, day) + _ONE_DAY
+        return datetime(year, month, day, hour, minute, second, micro)
+    except ValueError:
+        return None
+
+
+def parse_offset(text: str | None) -> str | None:
+    """OffsetTimeOriginal ("+09:00") normalised, or None when absent or not a real offset."""
+    match = _OFFSET.match(text or "")
+    if not match:
+        return None
+    sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3))
+    if hours > 14 or minutes >= 60 or (hours == 14 and minutes):
+        return None
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _text(tags: dict[str, Any], key: str) -> str | None:
+    tag = tags.get(key)
+    if tag is None:
+        return None
+    values = tag.values
+    if isinstance(values, bytes):
+        values = values.decode("latin-1")
+    if isinstance(values, str):
+        cleaned = values.strip("\x00 \t\r\n")
+        return cleaned or None
+    return None
+
+
+def _raw_rationals(tags: dict[str, Any], key: str) -> list[tuple[int, int]]:
+    tag = tags.get(key)
+    if tag is None or not isinstance(tag.values, list):
+        return []
+    out = []
+    for value in tag.values:
+        if hasattr(value, "denominator"):  # exifread's Ratio keeps x/0 as is
+            out.append((int(value.numerator), int(value.denominator)))
+        elif isinstance(value, int | float):
+            out.append((int(value * 1_000_000), 1_000_000))
+        elif isinstance(value, tuple) and value:  # float fields come as 1-tuples
+            out.append((int(value[0] * 1_000_000), 1_000_000))
+    return out
+
+
+def _rationals(tags: dict[str, Any], key: str, what: str) -> list[tuple[int, int]]:
+    values = _raw_rationals(tags, key)
+    if not values:
+        raise gps.BadGPS(f"GPS {what} is missing or unreadable")
+    return values
+
+
+def _ints(tags: dict[str, Any], key: str) -> list[int]:
+    tag = tags.get(key)
+    if tag is None or not isinstance(tag.values, list):
+        return []
+    return [v for v in tag.values if isinstance(v, int)]
+
+
+_ONE_DAY = datetime(2000, 1, 2) - datetime(2000, 1, 1)

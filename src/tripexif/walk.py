@@ -1,0 +1,89 @@
+"""Turn the user's PATH arguments into the files to read, in a stable order."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+# files in walked folders are read when their name says photo/video; any other file is still
+# sniffed and read when its first bytes are a format we know (see reader.read_photo)
+MEDIA_EXTENSIONS = frozenset(
+    """jpg jpeg jpe jfif jps heic heif hif avif png webp tif tiff dng cr2 cr3 crw nef nrw arw
+    srf sr2 rw2 raf orf pef srw 3fr iiq mrw x3f erf kdc dcr mos rwl gpr jxl exif
+    mp4 mov m4v 3gp 3g2 mts m2ts avi mkv webm insv lrv""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A file to read, or a path that could not be walked (``problem`` says why)."""
+
+    path: str
+    named: bool = False  # the user named this file itself (not found by walking a folder)
+    problem: str | None = None
+
+
+def has_media_extension(path: str) -> bool:
+    return os.path.splitext(path)[1][1:].lower() in MEDIA_EXTENSIONS
+
+
+def walk(paths: Iterable[str]) -> Iterator[Entry]:
+    """Files under ``paths`` (files as given, folders recursively, sorted by name).
+
+    Hidden files and folders are skipped, symlinked folders are followed once (loops are cut),
+    and folders or paths that cannot be read are reported as entries with a ``problem``."""
+    seen_dirs: set[tuple[int, int]] = set()
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            yield Entry(path, True, "no such file or folder")
+            continue
+        except OSError as exc:
+            yield Entry(path, True, f"cannot access: {exc.strerror or exc}")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk_dir(path, info, seen_dirs)
+        else:
+            yield Entry(path, named=True)
+
+
+def _walk_dir(root: str, info: os.stat_result, seen: set[tuple[int, int]]) -> Iterator[Entry]:
+    key = (info.st_dev, info.st_ino)
+    if key in seen:  # a symlink loop, or the same folder named twice
+        return
+    seen.add(key)
+    try:
+        with os.scandir(root) as it:
+            children = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield Entry(root, problem=f"cannot read folder: {exc.strerror or exc}")
+        return
+    subdirs = []
+    for child in children:
+        if child.name.startswith("."):
+            continue
+        try:
+            is_dir = child.is_dir()  # follows symlinks
+        except OSError:
+            is_dir = False
+        if is_dir:
+            subdirs.append(child)
+        else:
+            yield Entry(child.path)
+    for child in subdirs:
+        try:
+            child_info = os.stat(child.path)
+        except OSError as exc:
+            yield Entry(child.path, problem=f"cannot access folder: {exc.strerror or exc}")
+            continue
+        yield from _walk_dir(child.path, child_info, seen)
+
+
+def read_path_list(stream: Iterable[bytes] | bytes, null: bool) -> list[str]:
+    """Paths from standard input: one per line, or NUL-separated with ``-0``."""
+    data = stream if isinstance(stream, bytes) else b"".join(stream)
+    parts = data.split(b"\0") if null else data.splitlines()
+    return [os.fsdecode(p) for p in parts if p]
