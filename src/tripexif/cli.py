@@ -1,0 +1,248 @@
+"""The command line: parse options, call the library, render, map errors to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from tripexif import __version__
+from tripexif.errors import ConfigError, TripexifError, UsageError
+from tripexif.times import TimeSettings
+from tripexif.walk import read_path_list
+from tripexif.zones import get_zone, parse_offset
+
+
+def _camera_pairs(values: Sequence[str], option: str) -> dict[str, str]:
+    out = {}
+    for value in values:
+        camera, sep, setting = value.rpartition("=")
+        if not sep or not camera.strip() or not setting.strip():
+            raise UsageError(f"{option} wants CAMERA=VALUE (CAMERA as `photos` prints it, or *), "
+                             f"got {value!r}")
+        out[camera.strip()] = setting.strip()
+    return out
+
+
+def time_settings(camera_tz: Sequence[str], clock_offset: Sequence[str],
+                  default_tz: str | None) -> TimeSettings:
+    zones = _camera_pairs(camera_tz, "--camera-tz")
+    for name in [*zones.values(), *([default_tz] if default_tz else [])]:
+        get_zone(name)
+    offsets = {}
+    for camera, text in _camera_pairs(clock_offset, "--clock-offset").items():
+        try:
+            offsets[camera] = parse_offset(text)
+        except ValueError as exc:
+            raise UsageError(f"--clock-offset: {exc}") from exc
+    return TimeSettings(zones, offsets, default_tz)
+
+
+def input_paths(paths: Sequence[str], null: bool) -> list[str]:
+    """PATH arguments with ``-`` replaced by the paths read from standard input."""
+    out: list[str] = []
+    for path in paths or (".",):
+        if path == "-":
+            out.extend(read_path_list(sys.stdin.buffer.read(), null))
+        else:
+            out.append(path)
+    return out
+
+
+def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("-o", "--output", type=click.Path(dir_okay=True), default=None,
+                     help="Write to FILE (atomically) instead of standard output."),
+        click.option("-0", "--null", is_flag=True,
+                     help="With PATH '-': paths on standard input are NUL-separated."),
+        click.option("--camera-tz", multiple=True, metavar="CAMERA=ZONE",
+                     help="The zone CAMERA's clock was set to (IANA name). Repeatable."),
+        click.option("--clock-offset", multiple=True, metavar="CAMERA=+HH:MM[:SS]",
+                     help="Add this to CAMERA's clock to get UTC (exiftool -geosync sign). "
+                          "Repeatable."),
+        click.option("--default-tz", metavar="ZONE",
+                     help="Zone for photos whose zone cannot be worked out."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress, no warnings."),
+        click.option("--progress/--no-progress", default=None,
+                     help="Show progress on stderr (default: when stderr is a terminal)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+class Context:
+    """What every command needs: the consoles and the warning channel."""
+
+    def __init__(self, quiet: bool, progress: bool | None) -> None:
+        from rich.console import Console
+
+        self.quiet = quiet
+        self.err = Console(stderr=True, highlight=False)
+        self.show_progress = (not quiet) and (progress if progress is not None
+                                              else self.err.is_terminal)
+
+    def warn(self, message: str) -> None:
+        if not self.quiet:
+            self.err.print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+
+    def data_console(self, width: int | None = None) -> Any:
+        from rich.console import Console
+
+        import shutil
+
+        if width is None and not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+            width = max(shutil.get_terminal_size((160, 24)).columns, 160)
+        return Console(highlight=False, soft_wrap=False, width=width)
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TripexifError as exc:
+            click.echo(f"tripexif: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("tripexif: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tripexif")
+def cli() -> None:
+    """Turn a folder of travel photos into a day-by-day trip itinerary.
+
+    Reads each photo's GPS position and capture time, works out the true instant and the
+    local day, clusters photos into stops and names them. Nothing leaves your machine unless
+    you choose an online geocoder."""
+
+
+def emit(ctx: Context, output: str | None, text: str, inputs: Sequence[str]) -> None:
+    from tripexif.output import check_target, write_atomic
+
+    if output:
+        check_target(output, inputs)
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def load_photos(ctx: Context, paths: list[str], settings: TimeSettings) -> Any:
+    from tripexif.pipeline import load
+
+    for path in paths:
+        if not os.path.lexists(path):
+            ctx.warn(f"{path}: no such file or folder")
+    photoset = load(paths, settings)
+    for message in photoset.warnings:
+        ctx.warn(message)
+    return photoset
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
+              help="Output format (default: table, or from -o's extension).")
+@common_options
+@handle_errors
+def photos(paths: tuple[str, ...], fmt: str | None, output: str | None, null: bool,
+           camera_tz: tuple[str, ...], clock_offset: tuple[str, ...], default_tz: str | None,
+           quiet: bool, progress: bool | None) -> None:
+    """One record per photo or video: position, times, camera, or why it could not be read."""
+    from tripexif.export import photos as photo_export
+    from tripexif.output import format_for
+
+    ctx = Context(quiet, progress)
+    fmt = format_for(output, fmt, ["table", "json", "jsonl", "csv"], "table")
+    settings = time_settings(camera_tz, clock_offset, default_tz)
+    paths_in = input_paths(paths, null)
+    photoset = load_photos(ctx, paths_in, settings)
+    if fmt == "table":
+        from tripexif.render import photos_table
+
+        console = ctx.data_console()
+        with console.capture() as cap:
+            photos_table(console, photoset.photos)
+        emit(ctx, output, cap.get(), paths_in)
+        return
+    exporter = {"json": photo_export.to_json, "jsonl": photo_export.to_jsonl,
+                "csv": photo_export.to_csv}[fmt]
+    emit(ctx, output, exporter(photoset.photos), paths_in)
+
+
+def geocoder_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--geocoder-option", "geocoder_option", multiple=True,
+                        metavar="KEY=VALUE", help="A setting for the geocoder. Repeatable.")(func)
+    return click.option("--geocoder", default="offline", show_default=True,
+                        help="offline (embedded GeoNames data, no network) or none.")(func)
+
+
+def make_geocoder(name: str, options: Sequence[str]) -> Any:
+    from tripexif.geocode import get_geocoder
+
+    settings = {}
+    for option in options:
+        key, sep, value = option.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--geocoder-option wants KEY=VALUE, got {option!r}")
+        settings[key.strip()] = value
+    return get_geocoder(name, settings)
+
+
+@cli.command()
+@click.argument("photo_paths", nargs=-1, required=True, type=click.Path())
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "json"]),
+              help="Output format (default: table, or from -o's extension).")
+@geocoder_options
+@common_options
+@handle_errors
+def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
+          geocoder_option: tuple[str, ...], output: str | None, null: bool,
+          camera_tz: tuple[str, ...], clock_offset: tuple[str, ...], default_tz: str | None,
+          quiet: bool, progress: bool | None) -> None:
+    """Where and when each PHOTO was taken, with a link to the spot on OpenStreetMap.
+
+    Says plainly when a photo has no GPS position. Exits 1 when no photo could be read."""
+    import json
+
+    from tripexif.output import format_for
+    from tripexif.where import answers
+
+    ctx = Context(quiet, progress)
+    fmt = format_for(output, fmt, ["table", "json"], "table")
+    settings = time_settings(camera_tz, clock_offset, default_tz)
+    coder = make_geocoder(geocoder, geocoder_option)
+    paths_in = input_paths(photo_paths, null)
+    photoset = load_photos(ctx, paths_in, settings)
+    records = answers(photoset.photos, coder)
+    if fmt == "json":
+        emit(ctx, output, json.dumps(records, ensure_ascii=False, indent=2) + "\n", paths_in)
+    else:
+        from tripexif.render import where_text
+
+        console = ctx.data_console()
+        with console.capture() as cap:
+            where_text(console, records)
+        emit(ctx, output, cap.get(), paths_in)
+    if not any(p.error is None and p.skipped is None for p in photoset.photos):
+        sys.exit(1)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="tripexif")
+    except KeyboardInterrupt:
+        click.echo("tripexif: interrupted", err=True)
+        sys.exit(130)
+
+
+_ = ConfigError  # re-exported for callers that map errors

@@ -1,0 +1,1 @@
+"""Exporters: pure functions from records or an itinerary to text."""

@@ -1,0 +1,23 @@
+"""Photo records as JSON, JSON lines and CSV."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from tripexif.export.textsafe import csv_text
+from tripexif.model import Photo
+from tripexif.records import EXTRA_FIELDS, PHOTO_FIELDS, photo_record
+
+
+def to_json(photos: Sequence[Photo]) -> str:
+    return json.dumps([photo_record(p) for p in photos], ensure_ascii=False, indent=2) + "\n"
+
+
+def to_jsonl(photos: Sequence[Photo]) -> str:
+    return "".join(json.dumps(photo_record(p), ensure_ascii=False) + "\n" for p in photos)
+
+
+def to_csv(photos: Sequence[Photo]) -> str:
+    header = PHOTO_FIELDS + EXTRA_FIELDS
+    return csv_text(header, ([photo_record(p)[k] for k in header] for p in photos))

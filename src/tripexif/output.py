@@ -1,0 +1,60 @@
+"""Write results atomically: a temporary file beside the target, then a rename."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+
+from tripexif.errors import OutputError, UsageError
+
+EXTENSION_FORMATS = {
+    ".json": "json", ".geojson": "geojson", ".gpx": "gpx", ".csv": "csv", ".jsonl": "jsonl",
+    ".html": "html", ".htm": "html",
+}
+
+
+def format_for(output: str | None, explicit: str | None, allowed: Iterable[str], default: str) -> str:
+    """The output format: -f when given, else the output file's extension, else ``default``."""
+    allowed = list(allowed)
+    if explicit:
+        return explicit
+    if output:
+        fmt = EXTENSION_FORMATS.get(os.path.splitext(output)[1].lower())
+        if fmt is None or fmt not in allowed:
+            raise UsageError(
+                f"cannot tell the format from {output!r}; add -f with one of: {', '.join(allowed)}"
+            )
+        return fmt
+    return default
+
+
+def check_target(output: str, inputs: Iterable[str]) -> None:
+    """Refuse to write over a folder or over one of the photos being read."""
+    if os.path.isdir(output):
+        raise UsageError(f"-o {output!r} is a folder; give a file name")
+    if not os.path.exists(output):
+        return
+    target = os.path.realpath(output)
+    for path in inputs:
+        if os.path.realpath(path) == target:
+            raise UsageError(f"-o {output!r} is one of the input files; refusing to overwrite it")
+
+
+def write_atomic(output: str, text: str) -> None:
+    folder = os.path.dirname(os.path.abspath(output))
+    try:
+        fd, temp = tempfile.mkstemp(prefix=".tripexif-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write {output!r}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(temp, output)
+    except BaseException as exc:  # includes KeyboardInterrupt: never leave the temp file
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {output!r}: {exc.strerror or exc}") from exc
+        raise

@@ -1,0 +1,212 @@
+"""The true instant and the local time of every photo, and which rule decided it.
+
+Rules, first match wins (``time_source``):
+1. ``user``: the user's --camera-tz / --clock-offset for this camera;
+2. ``offset_tag``: OffsetTimeOriginal;
+3. ``gps_utc``: the GPS UTC stamp: DateTimeOriginal − GPS UTC, rounded to 15 minutes, is the
+   camera's offset when it is a real zone offset; otherwise the clock is wrong and the GPS
+   instant is taken;
+4. ``camera_profile``: the clock offset rules 2–3 found for the same camera within ±24 h;
+5. ``zone_from_location``: the wall clock read in the zone at the photo's position;
+6. ``user`` with --default-tz, else ``floating`` (no instant; never the machine's zone).
+Videos without a local time use their container's UTC creation time (``video_utc``).
+The local time is always the instant in the zone at the photo's position when it has one.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from tripexif.model import Photo
+from tripexif.zones import REAL_OFFSETS_MIN, format_offset, get_zone, localise
+
+PROFILE_WINDOW = timedelta(hours=24)
+QUARTER_HOUR = 15 * 60
+
+ZoneLookup = Callable[[float, float], "str | None"]
+
+
+@dataclass(frozen=True)
+class TimeSettings:
+    """The user's time options. Keys are camera names as `photos` prints them, or ``*``."""
+
+    camera_tz: dict[str, str] = field(default_factory=dict)
+    clock_offset: dict[str, timedelta] = field(default_factory=dict)
+    default_tz: str | None = None
+
+    def rule_for(self, camera: str | None) -> tuple[str | None, timedelta | None]:
+        def pick(table: dict) -> object:
+            wanted = (camera or "").casefold()
+            for key, value in table.items():
+                if key != "*" and key.casefold() == wanted:
+                    return value
+            return table.get("*")
+
+        return pick(self.camera_tz), pick(self.clock_offset)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class _Fix:
+    """What rules 1–3 found for a photo: its instant and the camera clock's offset from UTC."""
+
+    instant: datetime
+    source: str
+    clock: timedelta | None  # wall clock − UTC, as the camera was set
+    zone: tzinfo | None = None  # zone to show the time in when the photo has no position
+
+
+def resolve(
+    photos: Sequence[Photo], settings: TimeSettings, zone_at: ZoneLookup
+) -> tuple[list[Photo], list[str]]:
+    """Fill time_local/time_utc/timezone/time_source on every photo; return warnings too."""
+    fixes: list[_Fix | None] = [_explicit(p, settings) for p in photos]
+    profiles = _profiles(photos, fixes)
+    default_zone = get_zone(settings.default_tz) if settings.default_tz else None
+    out = []
+    for photo, fix in zip(photos, fixes):
+        out.append(_finish(photo, fix, profiles, default_zone, zone_at))
+    return out, _clock_warnings(photos, fixes, out)
+
+
+def _explicit(photo: Photo, settings: TimeSettings) -> _Fix | None:
+    """Rules 1–3, which need nothing but the photo itself."""
+    raw = photo.raw
+    wall = raw.datetime_original
+    zone_name, clock = settings.rule_for(photo.camera)
+    if wall is not None and clock is not None:
+        instant = (wall + clock).replace(tzinfo=timezone.utc)
+        return _Fix(instant, "user", -clock)
+    if wall is not None and zone_name:
+        zone = get_zone(zone_name)
+        aware, _ = localise(wall, zone)
+        return _Fix(aware.astimezone(timezone.utc), "user", aware.utcoffset(), zone)
+    if wall is not None and raw.offset_original:
+        offset = _offset(raw.offset_original)
+        instant = (wall - offset).replace(tzinfo=timezone.utc)
+        return _Fix(instant, "offset_tag", offset, timezone(offset))
+    if wall is not None and raw.gps_utc is not None:
+        diff = wall.replace(tzinfo=timezone.utc) - raw.gps_utc
+        quarters = round(diff.total_seconds() / QUARTER_HOUR)
+        if quarters * 15 in REAL_OFFSETS_MIN:
+            offset = timedelta(minutes=quarters * 15)
+            instant = (wall - offset).replace(tzinfo=timezone.utc)
+            return _Fix(instant, "gps_utc", offset, timezone(offset))
+        # no zone is that far from UTC: the camera clock is wrong, the GPS clock is not
+        return _Fix(raw.gps_utc, "gps_utc", diff)
+    if raw.create_utc is not None and wall is None:
+        return _Fix(raw.create_utc, "video_utc", None)
+    return None
+
+
+def _offset(text: str) -> timedelta:
+    sign = -1 if text[0] == "-" else 1
+    return sign * timedelta(hours=int(text[1:3]), minutes=int(text[4:6]))
+
+
+_Profile = tuple[list[datetime], list[tuple[timedelta, tzinfo | None]]]
+
+
+def _profiles(photos: Sequence[Photo], fixes: Sequence[_Fix | None]) -> dict[str, _Profile]:
+    """Per camera: the wall-clock times at which rules 1–3 established its clock offset."""
+    points: dict[str, list[tuple[datetime, timedelta, tzinfo | None]]] = defaultdict(list)
+    for photo, fix in zip(photos, fixes):
+        wall = photo.raw.datetime_original
+        if fix is None or fix.clock is None or wall is None or not photo.camera:
+            continue
+        points[photo.camera].append((wall, fix.clock, fix.zone))
+    profiles = {}
+    for camera, rows in points.items():
+        rows.sort(key=lambda r: r[0])
+        profiles[camera] = ([r[0] for r in rows], [(r[1], r[2]) for r in rows])
+    return profiles
+
+
+def _from_profile(photo: Photo, profiles: dict[str, _Profile]) -> _Fix | None:
+    wall = photo.raw.datetime_original
+    if wall is None or not photo.camera or photo.camera not in profiles:
+        return None
+    walls, values = profiles[photo.camera]
+    at = bisect.bisect_left(walls, wall)
+    best = None
+    for index in (at - 1, at):
+        if 0 <= index < len(walls):
+            gap = abs(walls[index] - wall)
+            if gap <= PROFILE_WINDOW and (best is None or gap < best[0]):
+                best = (gap, index)
+    if best is None:
+        return None
+    clock, zone = values[best[1]]
+    return _Fix((wall - clock).replace(tzinfo=timezone.utc), "camera_profile", clock, zone)
+
+
+def _finish(
+    photo: Photo,
+    fix: _Fix | None,
+    profiles: dict[str, _Profile],
+    default_zone: tzinfo | None,
+    zone_at: ZoneLookup,
+) -> Photo:
+    zone_name = zone_at(photo.lat, photo.lon) if photo.located else None  # type: ignore[arg-type]
+    zone = get_zone(zone_name) if zone_name else None
+    if fix is None:
+        fix = _from_profile(photo, profiles)
+    wall = photo.raw.datetime_original
+    if fix is None and wall is not None and (zone or default_zone):
+        source = "zone_from_location" if zone else "user"
+        aware, flag = localise(wall, zone or default_zone)  # type: ignore[arg-type]
+        return replace(
+            photo, time_local=aware, time_utc=aware.astimezone(timezone.utc),
+            timezone=zone_name or _name(default_zone), time_source=source,
+            time_flag=flag,
+        )
+    if fix is None:
+        return replace(photo, time_local=wall, time_source="floating")
+    if zone is not None:
+        show, name = zone, zone_name
+    elif fix.zone is not None:
+        show, name = fix.zone, _name(fix.zone)
+    elif default_zone is not None:
+        show, name = default_zone, _name(default_zone)
+    else:
+        show, name = timezone.utc, "UTC"
+    return replace(
+        photo, time_local=fix.instant.astimezone(show), time_utc=fix.instant,
+        timezone=name, time_source=fix.source,
+    )
+
+
+def _name(zone: tzinfo | None) -> str | None:
+    """The IANA name of a zone; None for a bare UTC offset."""
+    return getattr(zone, "key", None)
+
+
+def _clock_warnings(
+    photos: Sequence[Photo], fixes: Sequence[_Fix | None], resolved: Sequence[Photo]
+) -> list[str]:
+    """One warning per camera whose clock was set consistently off from the local zone."""
+    seen: dict[str, set[timedelta]] = defaultdict(set)
+    off: dict[str, set[timedelta]] = defaultdict(set)
+    for photo, fix, done in zip(photos, fixes, resolved):
+        if fix is None or fix.clock is None or not photo.camera or done.time_local is None:
+            continue
+        if fix.source not in ("offset_tag", "gps_utc") or done.timezone is None:
+            continue
+        local = done.time_local.utcoffset()
+        seen[photo.camera].add(fix.clock)
+        if local is not None and abs(fix.clock - local) > timedelta(minutes=1):
+            off[photo.camera].add(fix.clock)
+    warnings = []
+    for camera, clocks in sorted(off.items()):
+        if clocks == seen[camera] and len(clocks) == 1:
+            clock = next(iter(clocks))
+            if int(clock.total_seconds()) % QUARTER_HOUR == 0:
+                warnings.append(f"{camera} clock appears set to {format_offset(clock)}; "
+                                "times were corrected to the local zone")
+            else:
+                warnings.append(f"{camera} clock was off by {format_offset(clock)[3:]} from "
+                                "its GPS time; the GPS time was used")
+    return warnings

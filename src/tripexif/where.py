@@ -1,0 +1,42 @@
+"""`tripexif where`: where and when single photos were taken (the single-photo map answer)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tripexif.geocode.base import Geocoder
+from tripexif.model import Photo, Place
+from tripexif.records import photo_record
+
+NO_GPS = "no GPS position in this file"
+
+
+def osm_link(lat: float, lon: float, zoom: int = 16) -> str:
+    return (f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}"
+            f"#map={zoom}/{lat:.6f}/{lon:.6f}")
+
+
+def answer(photo: Photo, geocoder: Geocoder) -> dict[str, Any]:
+    """One photo's answer as a JSON-ready dict (the photo record plus place and map link)."""
+    record = photo_record(photo)
+    place: Place | None = None
+    if photo.located:
+        place = geocoder.reverse(photo.lat, photo.lon)  # type: ignore[arg-type]
+    record["place"] = place.display if place else None
+    record["country_code"] = place.country_code if place else None
+    record["map_url"] = osm_link(photo.lat, photo.lon) if photo.located else None  # type: ignore[arg-type]
+    if photo.error:
+        record["answer"] = f"could not be read: {photo.error}"
+    elif photo.skipped:
+        record["answer"] = f"not read: {photo.skipped}"
+    elif not photo.located:
+        record["answer"] = NO_GPS + (f" (the one it has was rejected: {photo.gps_note})"
+                                     if photo.gps_note else "")
+    else:
+        record["answer"] = "located"
+    return record
+
+
+def answers(photos: Sequence[Photo], geocoder: Geocoder) -> list[dict[str, Any]]:
+    return [answer(p, geocoder) for p in photos]
