@@ -6,6 +6,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 import click
@@ -82,7 +83,7 @@ class Context:
         from rich.console import Console
 
         self.quiet = quiet
-        self.err = Console(stderr=True, highlight=False)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
         self.show_progress = (not quiet) and (progress if progress is not None
                                               else self.err.is_terminal)
 
@@ -91,9 +92,9 @@ class Context:
             self.err.print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
 
     def data_console(self, width: int | None = None) -> Any:
-        from rich.console import Console
-
         import shutil
+
+        from rich.console import Console
 
         if width is None and not sys.stdout.isatty() and "COLUMNS" not in os.environ:
             width = max(shutil.get_terminal_size((160, 24)).columns, 160)
@@ -235,6 +236,111 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
         emit(ctx, output, cap.get(), paths_in)
     if not any(p.error is None and p.skipped is None for p in photoset.photos):
         sys.exit(1)
+
+
+def parse_duration(text: str) -> timedelta:
+    """"2h", "90m", "1h30m", "45s", "1:30" -> timedelta; UsageError otherwise."""
+    import re
+
+    cleaned = text.strip().lower()
+    if re.fullmatch(r"\d+:\d{2}", cleaned):
+        whole_hours, whole_minutes = cleaned.split(":")
+        return timedelta(hours=int(whole_hours), minutes=int(whole_minutes))
+    match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?:in)?)?(?:(\d+)s)?",
+                         cleaned)
+    if not cleaned or not match or not any(match.groups()):
+        raise UsageError(f"--max-gap: {text!r} is not a duration like 2h, 90m, 1h30m or 1:30")
+    h, m, s = (float(g) if g else 0.0 for g in match.groups())
+    return timedelta(hours=h, minutes=m, seconds=s)
+
+
+def cluster_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--stop-radius", type=click.FloatRange(min=1), default=200.0,
+                     show_default=True, metavar="METRES",
+                     help="Photos within this distance of a stop's centre belong to it."),
+        click.option("--max-gap", default="2h", show_default=True, metavar="DURATION",
+                     help="A longer pause between photos starts a new stop."),
+        click.option("--min-stop-photos", type=click.IntRange(min=1), default=2,
+                     show_default=True, metavar="N",
+                     help="Fewer photos make a waypoint (a place passed through)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+SCAN_FORMATS = ["table", "json", "geojson", "gpx", "csv"]
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-f", "--format", "fmt", type=click.Choice(SCAN_FORMATS),
+              help="Output format (default: table, or from -o's extension).")
+@cluster_options
+@geocoder_options
+@common_options
+@handle_errors
+def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: str,
+         min_stop_photos: int, geocoder: str, geocoder_option: tuple[str, ...],
+         output: str | None, null: bool, camera_tz: tuple[str, ...],
+         clock_offset: tuple[str, ...], default_tz: str | None, quiet: bool,
+         progress: bool | None) -> None:
+    """The itinerary: local days, the stops of each day, and their place names."""
+    from tripexif.itinerary import ClusterSettings, build
+    from tripexif.output import format_for
+
+    ctx = Context(quiet, progress)
+    fmt = format_for(output, fmt, SCAN_FORMATS, "table")
+    settings = time_settings(camera_tz, clock_offset, default_tz)
+    clustering = ClusterSettings(stop_radius, parse_duration(max_gap), min_stop_photos)
+    coder = make_geocoder(geocoder, geocoder_option)
+    paths_in = input_paths(paths, null)
+    photoset = load_photos(ctx, paths_in, settings)
+    itinerary = build(photoset.photos, clustering, coder, photoset.warnings)
+    advise(ctx, itinerary, photoset.ignored)
+    emit(ctx, output, render_itinerary(ctx, itinerary, fmt), paths_in)
+
+
+def render_itinerary(ctx: Context, itinerary: Any, fmt: str) -> str:
+    if fmt == "table":
+        from tripexif.render import itinerary_table
+
+        console = ctx.data_console()
+        with console.capture() as cap:
+            itinerary_table(console, itinerary)
+        return cap.get()
+    if fmt == "json":
+        from tripexif.export.itinerary_json import to_json
+
+        return to_json(itinerary)
+    if fmt == "geojson":
+        from tripexif.export.geojson import to_geojson
+
+        return to_geojson(itinerary)
+    if fmt == "gpx":
+        from tripexif.export.gpx import to_gpx
+
+        return to_gpx(itinerary)
+    from tripexif.export.csv_stops import to_csv
+
+    return to_csv(itinerary)
+
+
+def advise(ctx: Context, itinerary: Any, ignored: int) -> None:
+    """Friendly words on stderr for the cases where the itinerary is empty or thin."""
+    total = itinerary.photo_count
+    if total == 0:
+        ctx.warn("no photos found" + (f" ({ignored} other files ignored)" if ignored else ""))
+        return
+    located = sum(len(d.track) for d in itinerary.days) + len(itinerary.undated)
+    if located == 0 and itinerary.unlocated:
+        ctx.warn(f"none of the {len(itinerary.unlocated)} photos has a GPS position: turn on "
+                 "location for the camera app, or pair the camera with the phone's GPS")
+    for photo in itinerary.errors[:5]:
+        ctx.warn(f"{photo.path}: {photo.error}")
+    if len(itinerary.errors) > 5:
+        ctx.warn(f"... and {len(itinerary.errors) - 5} more unreadable files (see -f json)")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

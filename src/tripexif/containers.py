@@ -97,7 +97,9 @@ def locate(fh: BinaryIO, size: int, head: bytes) -> Container:
     """Find the metadata blocks of an opened file whose first bytes are ``head``."""
     sniffed = sniff(head)
     if sniffed is None:
-        return Container("unknown", "photo", unsupported="not a photo or video format tripexif knows")
+        return Container(
+            "unknown", "photo", unsupported="not a photo or video format tripexif knows"
+        )
     fmt, kind = sniffed
     if kind == "video":
         return Container(fmt, kind)
@@ -183,7 +185,7 @@ def _jpeg(fh: BinaryIO, size: int, start: int = 0) -> list[TiffBlock]:
                 if tiff is not None:
                     return [TiffBlock(tiff)]
         pos += 2 + length
-    return []
+    raise MetadataError("file is truncated before its image data")
 
 
 # --- ISO base media (HEIF, AVIF, CR3) --------------------------------------------------------

@@ -22,7 +22,9 @@ from tripexif.model import RawTimes
 logging.getLogger("exifread").addHandler(logging.NullHandler())
 logging.getLogger("exifread").propagate = False
 
-_DATETIME = re.compile(r"^\s*(\d{4})[:\-/.](\d{1,2})[:\-/.](\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_DATETIME = re.compile(
+    r"^\s*(\d{4})[:\-/.](\d{1,2})[:\-/.](\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+)
 _OFFSET = re.compile(r"^\s*([+-])(\d{2}):?(\d{2})\s*$")
 
 
@@ -45,7 +47,10 @@ def read_tags(container: Container, fh: BinaryIO) -> dict[str, Any]:
         if container.tiff_in_file:
             tags.update(_process(fh))
         for block in container.blocks:
-            tags.update(_process(io.BytesIO(block.data)) if block.role == "tiff" else _lone_ifd(block))
+            if block.role == "tiff":
+                tags.update(_process(io.BytesIO(block.data)))
+            else:
+                tags.update(_lone_ifd(block))
     except MetadataError:
         raise
     except RecursionError as exc:

@@ -16,7 +16,7 @@ def _value(parts: Sequence[Rational], what: str) -> float:
     if not 1 <= len(parts) <= 3:
         raise BadGPS(f"GPS {what} has {len(parts)} parts instead of degrees, minutes, seconds")
     total = 0.0
-    for (num, den), scale in zip(parts, (1.0, 60.0, 3600.0)):
+    for (num, den), scale in zip(parts, (1.0, 60.0, 3600.0), strict=False):
         if den == 0:
             raise BadGPS(f"GPS {what} has a zero denominator")
         total += num / den / scale

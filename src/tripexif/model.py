@@ -60,3 +60,55 @@ class Place:
     @property
     def display(self) -> str:
         return ", ".join(part for part in (self.name, self.admin1, self.country) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """A place the traveller stayed (a stop) or passed through (a waypoint) on one local day."""
+
+    day: str  # local date, YYYY-MM-DD
+    index: int  # 1-based within the day, stops and waypoints numbered apart
+    kind: str  # "stop" | "waypoint"
+    arrival: datetime  # first photo (aware, local; naive when floating)
+    departure: datetime  # last photo
+    timezone: str | None
+    lat: float
+    lon: float
+    photos: tuple[Photo, ...]
+    place: Place | None = None
+    distance_km: float = 0.0  # from the previous stop or waypoint of the trip
+
+    @property
+    def files(self) -> list[str]:
+        return [p.path for p in self.photos]
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    date: str
+    timezone: str | None
+    stops: tuple[Stop, ...]  # stops and waypoints in time order
+    track: tuple[Photo, ...]  # every located photo of the day in time order
+
+    @property
+    def distance_km(self) -> float:
+        return sum(s.distance_km for s in self.stops)
+
+
+@dataclass(frozen=True, slots=True)
+class Itinerary:
+    days: tuple[Day, ...]
+    unlocated: tuple[Photo, ...] = ()
+    undated: tuple[Photo, ...] = ()  # located, but with no capture time at all
+    errors: tuple[Photo, ...] = ()
+    skipped: tuple[Photo, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def stops(self) -> list[Stop]:
+        return [s for d in self.days for s in d.stops]
+
+    @property
+    def photo_count(self) -> int:
+        located = sum(len(d.track) for d in self.days) + len(self.undated)
+        return located + len(self.unlocated) + len(self.errors) + len(self.skipped)

@@ -15,7 +15,9 @@ EXTENSION_FORMATS = {
 }
 
 
-def format_for(output: str | None, explicit: str | None, allowed: Iterable[str], default: str) -> str:
+def format_for(
+    output: str | None, explicit: str | None, allowed: Iterable[str], default: str
+) -> str:
     """The output format: -f when given, else the output file's extension, else ``default``."""
     allowed = list(allowed)
     if explicit:

@@ -67,7 +67,10 @@ def parse_iso6709(text: str) -> tuple[float, float, float | None]:
 def _mvhd_time(data: bytes) -> datetime | None:
     if len(data) < 12:
         return None
-    seconds = struct.unpack(">Q", data[4:12])[0] if data[0] == 1 else struct.unpack(">I", data[4:8])[0]
+    if data[0] == 1:  # version 1: 64-bit times
+        seconds = struct.unpack(">Q", data[4:12])[0]
+    else:
+        seconds = struct.unpack(">I", data[4:8])[0]
     if seconds == 0:  # unset
         return None
     try:

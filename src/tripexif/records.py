@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from tripexif.model import Photo
+from tripexif.model import Itinerary, Photo, Stop
 
 PHOTO_FIELDS = (
     "path", "lat", "lon", "alt", "time_local", "time_utc", "timezone", "time_source",
@@ -57,3 +57,82 @@ def photo_record(photo: Photo) -> dict[str, Any]:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 8)
+
+
+def place_text(stop: Stop) -> str | None:
+    return stop.place.display if stop.place else None
+
+
+def stop_record(stop: Stop) -> dict[str, Any]:
+    """A STOP (or WAYPOINT) as the contract names its fields, plus a few extensions."""
+    base: dict[str, Any] = {"day": stop.day}
+    if stop.kind == "stop":
+        base.update(index=stop.index, arrival=iso(stop.arrival), departure=iso(stop.departure))
+    else:
+        base.update(time=iso(stop.arrival))
+    base.update(
+        timezone=stop.timezone, lat=_round(stop.lat), lon=_round(stop.lon),
+    )
+    if stop.kind == "stop":
+        base["photos"] = len(stop.photos)
+    base.update(
+        place=place_text(stop),
+        country_code=stop.place.country_code if stop.place else None,
+        files=[text_path(f) for f in stop.files],
+        distance_km=round(stop.distance_km, 3),
+    )
+    return base
+
+
+def itinerary_record(itinerary: Itinerary) -> dict[str, Any]:
+    from tripexif import __version__
+
+    instants = [p for d in itinerary.days for p in d.track]
+    stops = itinerary.stops
+    summary = {
+        "photos": itinerary.photo_count,
+        "located": sum(len(d.track) for d in itinerary.days) + len(itinerary.undated),
+        "unlocated": len(itinerary.unlocated),
+        "errors": len(itinerary.errors),
+        "skipped": len(itinerary.skipped),
+        "days": len(itinerary.days),
+        "stops": sum(1 for s in stops if s.kind == "stop"),
+        "waypoints": sum(1 for s in stops if s.kind == "waypoint"),
+        "distance_km": round(sum(d.distance_km for d in itinerary.days), 3),
+        "start": iso(instants[0].time_local) if instants else None,
+        "end": iso(instants[-1].time_local) if instants else None,
+    }
+    return {
+        "version": 1,
+        "generator": f"tripexif {__version__}",
+        "summary": summary,
+        "days": [
+            {
+                "date": day.date,
+                "timezone": day.timezone,
+                "distance_km": round(day.distance_km, 3),
+                "stops": [stop_record(s) for s in day.stops if s.kind == "stop"],
+                "waypoints": [stop_record(s) for s in day.stops if s.kind == "waypoint"],
+            }
+            for day in itinerary.days
+        ],
+        "unlocated": [
+            {"path": text_path(p.path), "time_local": iso(p.time_local),
+             "reason": unlocated_reason(p)}
+            for p in itinerary.unlocated
+        ],
+        "undated": [
+            {"path": text_path(p.path), "lat": _round(p.lat), "lon": _round(p.lon),
+             "reason": "no capture time in the file"}
+            for p in itinerary.undated
+        ],
+        "errors": [{"path": text_path(p.path), "error": p.error} for p in itinerary.errors],
+        "skipped": [{"path": text_path(p.path), "reason": p.skipped} for p in itinerary.skipped],
+        "warnings": list(itinerary.warnings),
+    }
+
+
+def unlocated_reason(photo: Photo) -> str:
+    if photo.gps_note:
+        return f"GPS position rejected: {photo.gps_note}"
+    return "no GPS position in the file"

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tripexif.model import Photo
+from tripexif.model import Itinerary, Photo
 from tripexif.records import text_path
 
 
@@ -80,3 +80,73 @@ def where_text(console: Console, records: Sequence[dict]) -> None:
             line = Text(f"  {label:<9}")
             line.append(value)
             console.print(line)
+
+
+def _clock(moment: datetime) -> str:
+    return f"{moment:%H:%M}"
+
+
+def _km(value: float) -> str:
+    return f"{value:,.1f} km" if value >= 0.05 else "—"
+
+
+def itinerary_table(console: Console, itinerary: Itinerary) -> None:
+    """One section per local day, one row per stop; waypoints lighter; then the trip summary."""
+    for day in itinerary.days:
+        moment = datetime.fromisoformat(day.date)
+        title = Text(f"{moment:%A} {moment.day} {moment:%B %Y}", style="bold")
+        title.append(f"  ·  {day.timezone or 'floating time'}  ·  {_km(day.distance_km)}",
+                     style="")
+        console.print(title)
+        table = Table(show_edge=False, header_style="bold", pad_edge=False, box=None)
+        table.add_column("#", justify="right")
+        table.add_column("time")
+        table.add_column("place", overflow="fold")
+        table.add_column("photos", justify="right")
+        table.add_column("from previous", justify="right")
+        for stop in day.stops:
+            span = _clock(stop.arrival)
+            if stop.departure != stop.arrival:
+                span += f"–{_clock(stop.departure)}"
+            if stop.timezone != day.timezone and stop.timezone:
+                span += f" ({stop.timezone})"
+            place = stop.place.display if stop.place else f"{stop.lat:.5f}, {stop.lon:.5f}"
+            if stop.kind == "stop":
+                table.add_row(str(stop.index), span, place, str(len(stop.photos)),
+                              _km(stop.distance_km))
+            else:
+                table.add_row("·", span, f"{place} (passing)", str(len(stop.photos)),
+                              _km(stop.distance_km), style="dim")
+        console.print(table)
+        console.print()
+    console.print(Text(trip_summary(itinerary), style="bold"))
+    console.print(photo_summary(itinerary))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def trip_summary(itinerary: Itinerary) -> str:
+    stops = itinerary.stops
+    n_stops = sum(1 for s in stops if s.kind == "stop")
+    n_way = len(stops) - n_stops
+    days = len(itinerary.days)
+    distance = sum(d.distance_km for d in itinerary.days)
+    parts = [_plural(days, "day"), _plural(n_stops, "stop")]
+    if n_way:
+        parts.append(_plural(n_way, "waypoint"))
+    parts.append(_km(distance) if distance >= 0.05 else "0 km")
+    if itinerary.days:
+        first, last = itinerary.days[0].date, itinerary.days[-1].date
+        parts.insert(0, first if first == last else f"{first} to {last}")
+    return "Trip: " + " · ".join(parts)
+
+
+def photo_summary(itinerary: Itinerary) -> str:
+    located = sum(len(d.track) for d in itinerary.days) + len(itinerary.undated)
+    text = (f"Photos: {itinerary.photo_count} — {located} located, "
+            f"{len(itinerary.unlocated)} without GPS, {len(itinerary.errors)} unreadable")
+    if itinerary.skipped:
+        text += f", {len(itinerary.skipped)} not read (format)"
+    return text

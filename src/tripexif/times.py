@@ -63,12 +63,16 @@ def resolve(
     photos: Sequence[Photo], settings: TimeSettings, zone_at: ZoneLookup
 ) -> tuple[list[Photo], list[str]]:
     """Fill time_local/time_utc/timezone/time_source on every photo; return warnings too."""
+    zone_names = [
+        zone_at(p.lat, p.lon) if p.located else None  # type: ignore[arg-type]
+        for p in photos
+    ]
     fixes: list[_Fix | None] = [_explicit(p, settings) for p in photos]
-    profiles = _profiles(photos, fixes)
+    profiles = _profiles(photos, fixes, zone_names)
     default_zone = get_zone(settings.default_tz) if settings.default_tz else None
     out = []
-    for photo, fix in zip(photos, fixes):
-        out.append(_finish(photo, fix, profiles, default_zone, zone_at))
+    for photo, fix, zone_name in zip(photos, fixes, zone_names, strict=True):
+        out.append(_finish(photo, fix, profiles, default_zone, zone_name))
     return out, _clock_warnings(photos, fixes, out)
 
 
@@ -110,14 +114,18 @@ def _offset(text: str) -> timedelta:
 _Profile = tuple[list[datetime], list[tuple[timedelta, tzinfo | None]]]
 
 
-def _profiles(photos: Sequence[Photo], fixes: Sequence[_Fix | None]) -> dict[str, _Profile]:
-    """Per camera: the wall-clock times at which rules 1–3 established its clock offset."""
+def _profiles(
+    photos: Sequence[Photo], fixes: Sequence[_Fix | None], zone_names: Sequence[str | None]
+) -> dict[str, _Profile]:
+    """Per camera: the wall-clock times at which rules 1–3 established its clock offset, with
+    the zone the camera was in then (to show the times of its photos that have no GPS)."""
     points: dict[str, list[tuple[datetime, timedelta, tzinfo | None]]] = defaultdict(list)
-    for photo, fix in zip(photos, fixes):
+    for photo, fix, zone_name in zip(photos, fixes, zone_names, strict=True):
         wall = photo.raw.datetime_original
         if fix is None or fix.clock is None or wall is None or not photo.camera:
             continue
-        points[photo.camera].append((wall, fix.clock, fix.zone))
+        zone = get_zone(zone_name) if zone_name else fix.zone
+        points[photo.camera].append((wall, fix.clock, zone))
     profiles = {}
     for camera, rows in points.items():
         rows.sort(key=lambda r: r[0])
@@ -148,9 +156,8 @@ def _finish(
     fix: _Fix | None,
     profiles: dict[str, _Profile],
     default_zone: tzinfo | None,
-    zone_at: ZoneLookup,
+    zone_name: str | None,
 ) -> Photo:
-    zone_name = zone_at(photo.lat, photo.lon) if photo.located else None  # type: ignore[arg-type]
     zone = get_zone(zone_name) if zone_name else None
     if fix is None:
         fix = _from_profile(photo, profiles)
@@ -165,6 +172,7 @@ def _finish(
         )
     if fix is None:
         return replace(photo, time_local=wall, time_source="floating")
+    show: tzinfo
     if zone is not None:
         show, name = zone, zone_name
     elif fix.zone is not None:
@@ -190,7 +198,7 @@ def _clock_warnings(
     """One warning per camera whose clock was set consistently off from the local zone."""
     seen: dict[str, set[timedelta]] = defaultdict(set)
     off: dict[str, set[timedelta]] = defaultdict(set)
-    for photo, fix, done in zip(photos, fixes, resolved):
+    for photo, fix, done in zip(photos, fixes, resolved, strict=True):
         if fix is None or fix.clock is None or not photo.camera or done.time_local is None:
             continue
         if fix.source not in ("offset_tag", "gps_utc") or done.timezone is None:

@@ -10,9 +10,59 @@ from dataclasses import dataclass
 # files in walked folders are read when their name says photo/video; any other file is still
 # sniffed and read when its first bytes are a format we know (see reader.read_photo)
 MEDIA_EXTENSIONS = frozenset(
-    """jpg jpeg jpe jfif jps heic heif hif avif png webp tif tiff dng cr2 cr3 crw nef nrw arw
-    srf sr2 rw2 raf orf pef srw 3fr iiq mrw x3f erf kdc dcr mos rwl gpr jxl exif
-    mp4 mov m4v 3gp 3g2 mts m2ts avi mkv webm insv lrv""".split()
+    [
+        "jpg",
+        "jpeg",
+        "jpe",
+        "jfif",
+        "jps",
+        "heic",
+        "heif",
+        "hif",
+        "avif",
+        "png",
+        "webp",
+        "tif",
+        "tiff",
+        "dng",
+        "cr2",
+        "cr3",
+        "crw",
+        "nef",
+        "nrw",
+        "arw",
+        "srf",
+        "sr2",
+        "rw2",
+        "raf",
+        "orf",
+        "pef",
+        "srw",
+        "3fr",
+        "iiq",
+        "mrw",
+        "x3f",
+        "erf",
+        "kdc",
+        "dcr",
+        "mos",
+        "rwl",
+        "gpr",
+        "jxl",
+        "exif",
+        "mp4",
+        "mov",
+        "m4v",
+        "3gp",
+        "3g2",
+        "mts",
+        "m2ts",
+        "avi",
+        "mkv",
+        "webm",
+        "insv",
+        "lrv",
+    ]
 )
 
 

@@ -11,10 +11,48 @@ from tripexif.errors import ConfigError
 
 # every UTC offset a zone has used in modern times (minutes); a camera clock set to a
 # zone's time differs from UTC by one of these
-_REAL_OFFSETS = """-12:00 -11:00 -10:00 -09:30 -09:00 -08:00 -07:00 -06:00 -05:00 -04:00 -03:30
--03:00 -02:30 -02:00 -01:00 +00:00 +01:00 +02:00 +03:00 +03:30 +04:00 +04:30 +05:00 +05:30 +05:45
-+06:00 +06:30 +07:00 +08:00 +08:45 +09:00 +09:30 +10:00 +10:30 +11:00 +12:00 +12:45 +13:00 +13:45
-+14:00""".split()
+_REAL_OFFSETS = [
+    "-12:00",
+    "-11:00",
+    "-10:00",
+    "-09:30",
+    "-09:00",
+    "-08:00",
+    "-07:00",
+    "-06:00",
+    "-05:00",
+    "-04:00",
+    "-03:30",
+    "-03:00",
+    "-02:30",
+    "-02:00",
+    "-01:00",
+    "+00:00",
+    "+01:00",
+    "+02:00",
+    "+03:00",
+    "+03:30",
+    "+04:00",
+    "+04:30",
+    "+05:00",
+    "+05:30",
+    "+05:45",
+    "+06:00",
+    "+06:30",
+    "+07:00",
+    "+08:00",
+    "+08:45",
+    "+09:00",
+    "+09:30",
+    "+10:00",
+    "+10:30",
+    "+11:00",
+    "+12:00",
+    "+12:45",
+    "+13:00",
+    "+13:45",
+    "+14:00",
+]
 REAL_OFFSETS_MIN = frozenset(
     (-1 if o[0] == "-" else 1) * (int(o[1:3]) * 60 + int(o[4:6])) for o in _REAL_OFFSETS
 )
@@ -25,7 +63,9 @@ def get_zone(name: str) -> ZoneInfo:
     try:
         return _zone(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ConfigError(f"unknown time zone {name!r} (use an IANA name like Europe/Paris)") from exc
+        raise ConfigError(
+            f"unknown time zone {name!r} (use an IANA name like Europe/Paris)"
+        ) from exc
 
 
 @lru_cache(maxsize=512)
@@ -58,7 +98,7 @@ def fixed_offset(offset: timedelta) -> tzinfo:
 
 
 def parse_offset(text: str) -> timedelta:
-    """"+05:30" / "-04:00:00" -> timedelta; ValueError when malformed."""
+    """ "+05:30" / "-04:00:00" -> timedelta; ValueError when malformed."""
     text = text.strip()
     sign = -1 if text.startswith("-") else 1
     parts = text.lstrip("+-").split(":")

@@ -77,9 +77,11 @@ class OfflineGeocoder:
             folder = self._cache_dir or _cache_dir()
             path = folder / f"geonames-{key}.pickle"
             index = None
-            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError):
-                with open(path, "rb") as fh:
-                    index = pickle.load(fh)
+            with (
+                contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError),
+                open(path, "rb") as fh,
+            ):
+                index = pickle.load(fh)
             if index is None:
                 index = build_index(source, source.parent / "countries.csv")
                 _save(path, index)
@@ -166,8 +168,8 @@ def _haversine(lat: float, lon: float, lats: Any, lons: Any) -> Any:
 
 def build_index(source: Path, countries_csv: Path) -> dict[str, Any]:
     """Parse the GeoNames JSON once into compact arrays and a deduplicated string table."""
-    with gzip.open(source) as fh:
-        rows = json.loads(fh.read())
+    with gzip.open(source) as packed:
+        rows = json.loads(packed.read())
     strings: list[str] = [""]
     lookup: dict[str, int] = {"": 0}
 

@@ -1,0 +1,73 @@
+"""The itinerary as an RFC 7946 GeoJSON FeatureCollection; routes split at the antimeridian."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from tripexif.model import Itinerary
+from tripexif.records import itinerary_record, stop_record
+
+
+def split_antimeridian(coords: Sequence[tuple[float, float]]) -> list[list[list[float]]]:
+    """Split a [lon, lat] line wherever a leg is shorter across ±180° than across the map.
+
+    Each crossing ends one part at ±180° and starts the next at ∓180°, at the latitude where
+    the leg crosses it, so no segment spans more than 180° of longitude."""
+    parts: list[list[list[float]]] = []
+    current: list[list[float]] = []
+    for lon, lat in coords:
+        if current:
+            prev_lon, prev_lat = current[-1]
+            delta = lon - prev_lon
+            if abs(delta) > 180.0:
+                edge = 180.0 if prev_lon > 0 else -180.0
+                unwrapped = lon + (360.0 if delta < 0 else -360.0)
+                share = (edge - prev_lon) / (unwrapped - prev_lon)
+                cross_lat = prev_lat + share * (lat - prev_lat)
+                current.append([edge, cross_lat])
+                parts.append(current)
+                current = [[-edge, cross_lat]]
+        current.append([lon, lat])
+    if current:
+        parts.append(current)
+    return parts
+
+
+def _route_geometry(coords: Sequence[tuple[float, float]]) -> dict[str, Any]:
+    parts = split_antimeridian(coords)
+    if len(parts) == 1:
+        return {"type": "LineString", "coordinates": parts[0]}
+    return {"type": "MultiLineString", "coordinates": parts}
+
+
+def to_geojson(itinerary: Itinerary) -> str:
+    features: list[dict[str, Any]] = []
+    for day in itinerary.days:
+        for stop in day.stops:
+            properties = {"kind": stop.kind, **stop_record(stop)}
+            features.append({
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(stop.lon, 8), round(stop.lat, 8)],
+                },
+                "properties": properties,
+            })
+        coords = [(round(s.lon, 8), round(s.lat, 8)) for s in day.stops]
+        if len(coords) >= 2:
+            features.append({
+                "type": "Feature",
+                "geometry": _route_geometry(coords),
+                "properties": {"kind": "route", "day": day.date, "timezone": day.timezone,
+                               "distance_km": round(day.distance_km, 3)},
+            })
+    record = itinerary_record(itinerary)
+    collection = {
+        "type": "FeatureCollection",
+        "version": 1,
+        "summary": record["summary"],
+        "features": features,
+    }
+    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,53 @@
+"""The itinerary as GPX 1.1 (written with gpxpy): a waypoint per stop, a track per day."""
+
+from __future__ import annotations
+
+from datetime import timezone
+
+from tripexif import __version__
+from tripexif.model import Itinerary, Stop
+from tripexif.records import text_path
+
+
+def _time_range(stop: Stop) -> str:
+    start, end = stop.arrival, stop.departure
+    text = f"{start:%Y-%m-%d %H:%M}"
+    if end != start:
+        text += f"–{end:%H:%M}" if end.date() == start.date() else f"–{end:%Y-%m-%d %H:%M}"
+    zone = f" {stop.timezone}" if stop.timezone else ""
+    count = len(stop.photos)
+    return f"{text}{zone}, {count} photo{'s' if count != 1 else ''}"
+
+
+def _utc(moment):  # type: ignore[no-untyped-def]
+    if moment is None or moment.tzinfo is None:
+        return None  # floating: no instant to write
+    return moment.astimezone(timezone.utc)
+
+
+def to_gpx(itinerary: Itinerary) -> str:
+    import gpxpy.gpx
+
+    gpx = gpxpy.gpx.GPX()
+    gpx.creator = f"tripexif {__version__}"
+    for stop in itinerary.stops:
+        if stop.kind != "stop":
+            continue
+        name = stop.place.display if stop.place else f"Stop {stop.index} of {stop.day}"
+        gpx.waypoints.append(gpxpy.gpx.GPXWaypoint(
+            latitude=round(stop.lat, 8), longitude=round(stop.lon, 8), time=_utc(stop.arrival),
+            name=name, description=_time_range(stop),
+        ))
+    for day in itinerary.days:
+        track = gpxpy.gpx.GPXTrack(name=day.date)
+        segment = gpxpy.gpx.GPXTrackSegment()
+        for photo in day.track:
+            point = gpxpy.gpx.GPXTrackPoint(
+                latitude=round(photo.lat, 8), longitude=round(photo.lon, 8),  # type: ignore[arg-type]
+                elevation=photo.alt, time=_utc(photo.time_local),
+                name=text_path(photo.path),
+            )
+            segment.points.append(point)
+        track.segments.append(segment)
+        gpx.tracks.append(track)
+    return gpx.to_xml(version="1.1")

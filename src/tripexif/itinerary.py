@@ -1,0 +1,105 @@
+"""Build the itinerary: located photos -> local days -> stops and waypoints -> names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from tripexif.cluster import Cluster, Point, cluster_points
+from tripexif.geo import distance_km
+from tripexif.geocode.base import Geocoder
+from tripexif.model import Day, Itinerary, Photo, Place, Stop
+
+FAR_KM = 50.0  # farther from any known place than this: say how far
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    radius_m: float = 200.0
+    max_gap: timedelta = timedelta(hours=2)
+    min_stop_photos: int = 2
+
+
+def _sort_key(photo: Photo) -> datetime:
+    """Order by instant; floating photos by their wall clock."""
+    if photo.time_utc is not None:
+        return photo.time_utc.replace(tzinfo=None)
+    assert photo.time_local is not None
+    return photo.time_local.replace(tzinfo=None)
+
+
+def build(
+    photos: Sequence[Photo],
+    settings: ClusterSettings,
+    geocoder: Geocoder,
+    warnings: Sequence[str] = (),
+) -> Itinerary:
+    errors = tuple(p for p in photos if p.error)
+    skipped = tuple(p for p in photos if p.skipped and not p.error)
+    readable = [p for p in photos if p.ok]
+    unlocated = tuple(sorted((p for p in readable if not p.located),
+                             key=lambda p: (p.time_local is None, _safe_key(p), p.path)))
+    undated = tuple(p for p in readable if p.located and p.time_local is None)
+    located = sorted((p for p in readable if p.located and p.time_local is not None),
+                     key=lambda p: (_sort_key(p), p.path))
+    days: dict[str, list[Photo]] = {}
+    for photo in located:
+        assert photo.time_local is not None
+        days.setdefault(photo.time_local.date().isoformat(), []).append(photo)
+    names = _Namer(geocoder)
+    built: list[Day] = []
+    previous: Stop | None = None
+    for date in sorted(days):
+        day_photos = days[date]
+        points = [Point(p.lat, p.lon, _sort_key(p), p) for p in day_photos]  # type: ignore[arg-type]
+        clusters = cluster_points(points, settings.radius_m, settings.max_gap)
+        stops: list[Stop] = []
+        counters = {"stop": 0, "waypoint": 0}
+        for cluster in clusters:
+            stop = _stop(date, cluster, settings, counters, names, previous)
+            stops.append(stop)
+            previous = stop
+        built.append(Day(date, stops[0].timezone if stops else None, tuple(stops),
+                         tuple(day_photos)))
+    return Itinerary(tuple(built), unlocated, undated, errors, skipped, tuple(warnings))
+
+
+def _safe_key(photo: Photo) -> datetime:
+    return _sort_key(photo) if photo.time_local is not None else datetime.min
+
+
+def _stop(date: str, cluster: Cluster[Photo], settings: ClusterSettings,
+          counters: dict[str, int], names: _Namer, previous: Stop | None) -> Stop:
+    members = [m.item for m in cluster.members]
+    kind = "stop" if len(members) >= settings.min_stop_photos else "waypoint"
+    counters[kind] += 1
+    centre = cluster.medoid
+    assert centre is not None
+    first, last = members[0], members[-1]
+    leg = 0.0
+    if previous is not None:
+        leg = distance_km(previous.lat, previous.lon, centre.lat, centre.lon)
+    return Stop(
+        day=date, index=counters[kind], kind=kind,
+        arrival=first.time_local, departure=last.time_local,  # type: ignore[arg-type]
+        timezone=centre.item.timezone, lat=centre.lat, lon=centre.lon,
+        photos=tuple(members), place=names.name(centre.lat, centre.lon), distance_km=leg,
+    )
+
+
+class _Namer:
+    """One geocoder lookup per distinct ~10 m position."""
+
+    def __init__(self, geocoder: Geocoder) -> None:
+        self.geocoder = geocoder
+        self.cache: dict[tuple[float, float], Place | None] = {}
+
+    def name(self, lat: float, lon: float) -> Place | None:
+        key = (round(lat, 4), round(lon, 4))
+        if key not in self.cache:
+            place = self.geocoder.reverse(lat, lon)
+            if place and place.distance_km is not None and place.distance_km > FAR_KM:
+                place = replace(place, name=f"{place.distance_km:.0f} km from {place.name}")
+            self.cache[key] = place
+        return self.cache[key]

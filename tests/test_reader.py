@@ -1,0 +1,112 @@
+"""Reading real files of every container format written with known EXIF."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from tripexif import synth
+from tripexif.reader import read_photo
+
+TRIP = synth.Exif(
+    make="FUJIFILM", model="X-T5", datetime_original=datetime(2025, 4, 2, 9, 10, 0), subsec="25",
+    offset_original="+09:00", lat=35.0037, lon=135.7788, alt=45.5,
+    gps_utc=datetime(2025, 4, 2, 0, 9, 58, tzinfo=timezone.utc),
+)
+
+
+def _check(photo):
+    assert photo.error is None and photo.skipped is None
+    assert photo.lat == pytest.approx(35.0037, abs=1e-7)
+    assert photo.lon == pytest.approx(135.7788, abs=1e-7)
+    assert photo.alt == 45.5
+    assert photo.camera == "FUJIFILM X-T5"
+    assert photo.raw.datetime_original == datetime(2025, 4, 2, 9, 10, 0, 250000)
+    assert photo.raw.offset_original == "+09:00"
+    assert photo.raw.gps_utc == datetime(2025, 4, 2, 0, 9, 58, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("name", ["a.jpg", "a.heic", "a.png", "a.webp"])
+def test_every_container_format(make_photo, name):
+    _check(read_photo(str(make_photo(name, TRIP))))
+
+
+def test_webp_with_exif_prefix(make_photo):
+    _check(read_photo(str(make_photo("b.webp", TRIP, exif_prefix=True))))
+
+
+def test_jpeg_whose_exif_follows_a_large_xmp_segment(make_photo):
+    _check(read_photo(str(make_photo("x.jpg", TRIP, xmp_before=b"<x:xmpmeta/>" * 5000))))
+
+
+def test_bare_tiff_file(tmp_path):
+    path = tmp_path / "scan.tif"
+    path.write_bytes(synth.tiff_block(TRIP))
+    _check(read_photo(str(path)))
+
+
+def test_offset_time_of_the_modify_date_is_ignored(make_photo):
+    exif = synth.Exif(datetime_original="2025:04:02 09:10:00", offset_time="+01:00")
+    assert read_photo(str(make_photo("a.jpg", exif))).raw.offset_original is None
+
+
+@pytest.mark.parametrize("text", ["    :  :     :  :  ", "0000:00:00 00:00:00", "", "garbage",
+                                  "2025:13:45 10:00:00"])
+def test_blank_or_garbled_dates_are_none(make_photo, text):
+    photo = read_photo(str(make_photo("a.jpg", synth.Exif(datetime_original=text))))
+    assert photo.error is None
+    assert photo.raw.datetime_original is None
+
+
+@pytest.mark.parametrize(("exif", "note"), [
+    (synth.Exif(raw_lat=[(43, 1), (28, 0), (0, 1)], raw_lon=[(11, 1), (0, 1), (0, 1)],
+                lat_ref="N", lon_ref="E"), "zero denominator"),
+    (synth.Exif(lat=43.5, lon=11.2, lat_ref=None), "latitude reference"),
+    (synth.Exif(raw_lat=[(0, 1)] * 3, raw_lon=[(0, 1)] * 3, lat_ref="S", lon_ref="W"),
+     "exactly 0°, 0°"),
+    (synth.Exif(raw_lat=[(95, 1), (0, 1), (0, 1)], raw_lon=[(1, 1)] * 3, lat_ref="N",
+                lon_ref="E"), "beyond ±90°"),
+])
+def test_impossible_gps_is_dropped_and_explained(make_photo, exif, note):
+    photo = read_photo(str(make_photo("a.jpg", exif)))
+    assert photo.error is None
+    assert photo.lat is None and photo.lon is None
+    assert note in photo.gps_note
+
+
+def test_photo_without_exif(make_photo):
+    photo = read_photo(str(make_photo("plain.jpg", None)))
+    assert photo.ok and not photo.located and photo.raw.datetime_original is None
+
+
+@pytest.mark.parametrize("cut", [20, 60, 120])
+def test_truncated_files_are_errors_or_empty_never_crashes(make_photo, tmp_path, cut):
+    data = make_photo("a.heic", TRIP).read_bytes()
+    path = tmp_path / "cut.heic"
+    path.write_bytes(data[:cut])
+    photo = read_photo(str(path))
+    assert photo.error is not None or not photo.located
+
+
+def test_unknown_format_is_skipped_with_a_reason(tmp_path):
+    path = tmp_path / "notes.jpg"
+    path.write_text("these are my notes, not a photo")
+    photo = read_photo(str(path))
+    assert photo.skipped == "not a photo or video format tripexif knows"
+    assert photo.error is None
+
+
+def test_empty_and_missing_files_are_errors(tmp_path):
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    assert read_photo(str(tmp_path / "empty.jpg")).error == "empty file"
+    assert read_photo(str(tmp_path / "gone.jpg")).error == "file vanished before it could be read"
+
+
+def test_camera_names_are_not_doubled(make_photo):
+    def camera(make, model):
+        return read_photo(str(make_photo("c.jpg", synth.Exif(make=make, model=model)))).camera
+
+    assert camera("Canon", "Canon EOS 600D") == "Canon EOS 600D"
+    assert camera("NIKON CORPORATION", "NIKON D70s") == "NIKON D70s"
+    assert camera("Apple", "iPhone 7") == "Apple iPhone 7"
+    assert camera(None, "X100V") == "X100V"
+    assert camera(None, None) is None

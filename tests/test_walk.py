@@ -1,0 +1,50 @@
+import os
+
+import pytest
+
+from tripexif.walk import read_path_list, walk
+
+
+def _names(entries):
+    return [(os.path.basename(e.path), e.problem) for e in entries]
+
+
+def test_walks_recursively_in_name_order_skipping_hidden(tmp_path):
+    for rel in ["b.jpg", "a/z.jpg", "a/y.jpg", ".hidden/x.jpg", "a/.DS_Store", "c.txt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    paths = [os.path.relpath(e.path, tmp_path) for e in walk([str(tmp_path)])]
+    assert paths == ["b.jpg", "c.txt", os.path.join("a", "y.jpg"), os.path.join("a", "z.jpg")]
+
+
+def test_survives_symlink_loops(tmp_path):
+    (tmp_path / "trip").mkdir()
+    (tmp_path / "trip" / "p.jpg").write_bytes(b"x")
+    os.symlink(tmp_path, tmp_path / "trip" / "loop")
+    entries = list(walk([str(tmp_path)]))
+    assert [os.path.basename(e.path) for e in entries] == ["p.jpg"]
+
+
+def test_named_files_and_missing_paths(tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    entries = list(walk([str(tmp_path / "notes.txt"), str(tmp_path / "nope")]))
+    assert entries[0].named and entries[0].problem is None
+    assert _names(entries[1:]) == [("nope", "no such file or folder")]
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any folder")
+def test_unreadable_folder_is_reported(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "p.jpg").write_bytes(b"x")
+    locked.chmod(0)
+    try:
+        entries = list(walk([str(tmp_path)]))
+    finally:
+        locked.chmod(0o755)
+    assert [e.problem for e in entries] == ["cannot read folder: Permission denied"]
+
+
+def test_path_lists_from_stdin():
+    assert read_path_list(b"a.jpg\nb c.jpg\n\n", null=False) == ["a.jpg", "b c.jpg"]
+    assert read_path_list(b"a\nb.jpg\0c.jpg\0", null=True) == ["a\nb.jpg", "c.jpg"]
