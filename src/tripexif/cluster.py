@@ -37,11 +37,7 @@ class Cluster(Generic[T]):
     glitches: list[Point[T]] = field(default_factory=list)  # stray fixes inside the cluster
     medoid: Point[T] | None = None
     reach_m: float = 0.0  # the farthest point from the medoid
-
-    @property
-    def members(self) -> list[Point[T]]:
-        """All points, glitches included, in time order."""
-        return sorted(self.points + self.glitches, key=lambda p: p.time)
+    members: list[Point[T]] = field(default_factory=list)  # all, glitches too, in input order
 
     @property
     def first(self) -> Point[T]:
@@ -53,6 +49,7 @@ class Cluster(Generic[T]):
 
     def add(self, point: Point[T]) -> None:
         self.points.append(point)
+        self.members.append(point)
         size = len(self.points)
         if self.medoid is None or size <= 16 or size & (size - 1) == 0:
             self._recentre()
@@ -109,6 +106,7 @@ def cluster_points(
             back = _glitch_run(points, i, current, radius_m, max_gap)
             if back:
                 current.glitches.extend(points[i : i + back])
+                current.members.extend(points[i : i + back])
                 i += back
                 continue
         fresh: Cluster[T] = Cluster()
@@ -141,8 +139,8 @@ def _merge_same_place(clusters: list[Cluster[T]], radius_m: float,
                 and metres(previous.medoid, cluster.medoid) <= radius_m
                 and cluster.first.time - previous.last.time <= max_gap):
             previous.glitches.extend(cluster.glitches)
-            for point in cluster.points:
-                previous.points.append(point)
+            previous.points.extend(cluster.points)
+            previous.members.extend(cluster.members)
             previous._recentre()
             continue
         merged.append(cluster)

@@ -209,12 +209,15 @@ def _clock_warnings(
             off[photo.camera].add(fix.clock)
     warnings = []
     for camera, clocks in sorted(off.items()):
-        if clocks == seen[camera] and len(clocks) == 1:
-            clock = next(iter(clocks))
-            if int(clock.total_seconds()) % QUARTER_HOUR == 0:
-                warnings.append(f"{camera} clock appears set to {format_offset(clock)}; "
-                                "times were corrected to the local zone")
-            else:
-                warnings.append(f"{camera} clock was off by {format_offset(clock)[3:]} from "
-                                "its GPS time; the GPS time was used")
+        if clocks != seen[camera]:
+            continue  # the camera was right at times: not a clock left on another zone
+        zoned = sorted(c for c in clocks if int(c.total_seconds()) % QUARTER_HOUR == 0)
+        if zoned:
+            shown = " / ".join(format_offset(c) for c in zoned)
+            warnings.append(f"{camera} clock appears set to {shown}; "
+                            "times were corrected to the local zone")
+        else:
+            worst = max(clocks, key=abs)
+            warnings.append(f"{camera} clock was off by {format_offset(worst)[3:]} from "
+                            "its GPS time; the GPS time was used")
     return warnings

