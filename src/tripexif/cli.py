@@ -67,6 +67,10 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
                           "Repeatable."),
         click.option("--default-tz", metavar="ZONE",
                      help="Zone for photos whose zone cannot be worked out."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     help="Processes reading files (default: usable CPUs)."),
+        click.option("--no-cache", is_flag=True,
+                     help="Read every file again; do not use or update the scan index."),
         click.option("-q", "--quiet", is_flag=True, help="No progress, no warnings."),
         click.option("--progress/--no-progress", default=None,
                      help="Show progress on stderr (default: when stderr is a terminal)."),
@@ -77,15 +81,36 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class Context:
-    """What every command needs: the consoles and the warning channel."""
+    """What every command needs: the consoles, the warning channel and read settings."""
 
-    def __init__(self, quiet: bool, progress: bool | None) -> None:
-        from rich.console import Console
-
+    def __init__(self, quiet: bool, progress: bool | None, jobs: int | None = None,
+                 no_cache: bool = False) -> None:
+        self.jobs = jobs
+        self.no_cache = no_cache
+        self._index: Any = None
+        self._err: Any = None
         self.quiet = quiet
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
         self.show_progress = (not quiet) and (progress if progress is not None
-                                              else self.err.is_terminal)
+                                              else sys.stderr.isatty())
+
+    @property
+    def err(self) -> Any:
+        """The stderr console, made on first use (rich costs 20 ms to import)."""
+        if self._err is None:
+            from rich.console import Console
+
+            self._err = Console(stderr=True, highlight=False, soft_wrap=True)
+        return self._err
+
+    def index(self) -> Any:
+        """The shared scan index (opened once per run), or None with --no-cache."""
+        if self.no_cache:
+            return None
+        if self._index is None:
+            from tripexif.index import Index
+
+            self._index = Index()
+        return self._index
 
     def warn(self, message: str) -> None:
         if not self.quiet:
@@ -138,12 +163,21 @@ def emit(ctx: Context, output: str | None, text: str, inputs: Sequence[str]) -> 
 
 
 def load_photos(ctx: Context, paths: list[str], settings: TimeSettings) -> Any:
-    from tripexif.pipeline import load
+    from tripexif.pipeline import load, usable_cpus
 
-    for path in paths:
-        if not os.path.lexists(path):
-            ctx.warn(f"{path}: no such file or folder")
-    photoset = load(paths, settings)
+    options: dict[str, Any] = {"jobs": ctx.jobs or usable_cpus(), "index": ctx.index()}
+
+    if ctx.show_progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(TextColumn("reading photos"), BarColumn(), MofNCompleteColumn(),
+                      console=ctx.err, transient=True) as bar:
+            task = bar.add_task("read", total=None)
+            photoset = load(paths, settings, **options,
+                            progress=lambda done, total: bar.update(task, completed=done,
+                                                                    total=total))
+    else:
+        photoset = load(paths, settings, **options)
     for message in photoset.warnings:
         ctx.warn(message)
     return photoset
@@ -157,12 +191,12 @@ def load_photos(ctx: Context, paths: list[str], settings: TimeSettings) -> Any:
 @handle_errors
 def photos(paths: tuple[str, ...], fmt: str | None, output: str | None, null: bool,
            camera_tz: tuple[str, ...], clock_offset: tuple[str, ...], default_tz: str | None,
-           quiet: bool, progress: bool | None) -> None:
+           jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """One record per photo or video: position, times, camera, or why it could not be read."""
     from tripexif.export import photos as photo_export
     from tripexif.output import format_for
 
-    ctx = Context(quiet, progress)
+    ctx = Context(quiet, progress, jobs, no_cache)
     fmt = format_for(output, fmt, ["table", "json", "jsonl", "csv"], "table")
     settings = time_settings(camera_tz, clock_offset, default_tz)
     paths_in = input_paths(paths, null)
@@ -187,7 +221,7 @@ def geocoder_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="offline (embedded GeoNames data, no network) or none.")(func)
 
 
-def make_geocoder(name: str, options: Sequence[str]) -> Any:
+def make_geocoder(name: str, options: Sequence[str], ctx: Context | None = None) -> Any:
     from tripexif.geocode import get_geocoder
 
     settings = {}
@@ -196,7 +230,13 @@ def make_geocoder(name: str, options: Sequence[str]) -> Any:
         if not sep or not key:
             raise UsageError(f"--geocoder-option wants KEY=VALUE, got {option!r}")
         settings[key.strip()] = value
-    return get_geocoder(name, settings)
+    coder = get_geocoder(name, settings)
+    scope = getattr(coder, "scope", None)
+    if ctx is not None and not ctx.no_cache and scope:
+        from tripexif.geocode.cache import CachedGeocoder
+
+        coder = CachedGeocoder(coder, ctx.index(), scope)
+    return coder
 
 
 @cli.command()
@@ -209,7 +249,7 @@ def make_geocoder(name: str, options: Sequence[str]) -> Any:
 def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
           geocoder_option: tuple[str, ...], output: str | None, null: bool,
           camera_tz: tuple[str, ...], clock_offset: tuple[str, ...], default_tz: str | None,
-          quiet: bool, progress: bool | None) -> None:
+          jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """Where and when each PHOTO was taken, with a link to the spot on OpenStreetMap.
 
     Says plainly when a photo has no GPS position. Exits 1 when no photo could be read."""
@@ -218,10 +258,10 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
     from tripexif.output import format_for
     from tripexif.where import answers
 
-    ctx = Context(quiet, progress)
+    ctx = Context(quiet, progress, jobs, no_cache)
     fmt = format_for(output, fmt, ["table", "json"], "table")
     settings = time_settings(camera_tz, clock_offset, default_tz)
-    coder = make_geocoder(geocoder, geocoder_option)
+    coder = make_geocoder(geocoder, geocoder_option, ctx)
     paths_in = input_paths(photo_paths, null)
     photoset = load_photos(ctx, paths_in, settings)
     records = answers(photoset.photos, coder)
@@ -284,17 +324,17 @@ SCAN_FORMATS = ["table", "json", "geojson", "gpx", "csv"]
 def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: str,
          min_stop_photos: int, geocoder: str, geocoder_option: tuple[str, ...],
          output: str | None, null: bool, camera_tz: tuple[str, ...],
-         clock_offset: tuple[str, ...], default_tz: str | None, quiet: bool,
-         progress: bool | None) -> None:
+         clock_offset: tuple[str, ...], default_tz: str | None, jobs: int | None,
+         no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """The itinerary: local days, the stops of each day, and their place names."""
     from tripexif.itinerary import ClusterSettings, build
     from tripexif.output import format_for
 
-    ctx = Context(quiet, progress)
+    ctx = Context(quiet, progress, jobs, no_cache)
     fmt = format_for(output, fmt, SCAN_FORMATS, "table")
     settings = time_settings(camera_tz, clock_offset, default_tz)
     clustering = ClusterSettings(stop_radius, parse_duration(max_gap), min_stop_photos)
-    coder = make_geocoder(geocoder, geocoder_option)
+    coder = make_geocoder(geocoder, geocoder_option, ctx)
     paths_in = input_paths(paths, null)
     photoset = load_photos(ctx, paths_in, settings)
     itinerary = build(photoset.photos, clustering, coder, photoset.warnings)
@@ -341,6 +381,31 @@ def advise(ctx: Context, itinerary: Any, ignored: int) -> None:
         ctx.warn(f"{photo.path}: {photo.error}")
     if len(itinerary.errors) > 5:
         ctx.warn(f"... and {len(itinerary.errors) - 5} more unreadable files (see -f json)")
+
+
+@cli.command()
+@click.option("--clear", is_flag=True, help="Delete the cached files.")
+@handle_errors
+def cache(clear: bool) -> None:
+    """Show where tripexif keeps its cache (scan index, place-name index) and its size."""
+    import shutil
+
+    from tripexif.index import Index, cache_dir
+
+    folder = cache_dir()
+    if clear:
+        if folder.exists():
+            shutil.rmtree(folder)
+        click.echo(f"cleared {folder}")
+        return
+    files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.exists() else []
+    total = sum(p.stat().st_size for p in files)
+    click.echo(f"cache folder: {folder}")
+    click.echo(f"size: {total / 1e6:.1f} MB in {len(files)} files")
+    if any(p.name.startswith("index-") for p in files):
+        stats = Index().stats()
+        click.echo(f"scan index: {stats['files']} files, {stats['zones']} zone cells, "
+                   f"{stats['places']} place names")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

