@@ -7,15 +7,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tripexif import __version__
-from tripexif.errors import ConfigError, TripexifError, UsageError
-from tripexif.times import TimeSettings
-from tripexif.walk import read_path_list
-from tripexif.zones import get_zone, parse_offset
+from tripexif.errors import TripexifError, UsageError
+
+if TYPE_CHECKING:
+    from tripexif.times import TimeSettings
 
 
 def _camera_pairs(values: Sequence[str], option: str) -> dict[str, str]:
@@ -31,6 +31,9 @@ def _camera_pairs(values: Sequence[str], option: str) -> dict[str, str]:
 
 def time_settings(camera_tz: Sequence[str], clock_offset: Sequence[str],
                   default_tz: str | None) -> TimeSettings:
+    from tripexif.times import TimeSettings
+    from tripexif.zones import get_zone, parse_offset
+
     zones = _camera_pairs(camera_tz, "--camera-tz")
     for name in [*zones.values(), *([default_tz] if default_tz else [])]:
         get_zone(name)
@@ -45,6 +48,8 @@ def time_settings(camera_tz: Sequence[str], clock_offset: Sequence[str],
 
 def input_paths(paths: Sequence[str], null: bool) -> list[str]:
     """PATH arguments with ``-`` replaced by the paths read from standard input."""
+    from tripexif.walk import read_path_list
+
     out: list[str] = []
     for path in paths or (".",):
         if path == "-":
@@ -415,5 +420,3 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("tripexif: interrupted", err=True)
         sys.exit(130)
 
-
-_ = ConfigError  # re-exported for callers that map errors

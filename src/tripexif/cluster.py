@@ -51,7 +51,7 @@ class Cluster(Generic[T]):
         self.points.append(point)
         self.members.append(point)
         size = len(self.points)
-        if self.medoid is None or size <= 16 or size & (size - 1) == 0:
+        if self.medoid is None or size & (size - 1) == 0:  # at sizes 1, 2, 4, 8, ...
             self._recentre()
         else:
             self.reach_m = max(self.reach_m, metres(self.medoid, point))
@@ -59,9 +59,22 @@ class Cluster(Generic[T]):
     def _recentre(self) -> None:
         pts = self.points
         step = max(1, len(pts) // MEDOID_SAMPLE)
-        candidates = pts[::step]
-        self.medoid = min(candidates, key=lambda c: (sum(metres(c, p) for p in pts), c.time))
-        self.reach_m = max(metres(self.medoid, p) for p in pts)
+        # a cluster spans a few hundred metres: compare in a local plane (degrees of latitude,
+        # longitude scaled by cos(lat)); the scale is the same for all, so the argmin is too
+        scale = math.cos(math.radians(pts[0].lat))
+        lats = [p.lat for p in pts]
+        lons = [p.lon for p in pts]
+        best, best_total = pts[0], math.inf
+        for c in pts[::step]:
+            clat, clon = c.lat, c.lon
+            total = 0.0
+            for lat, lon in zip(lats, lons, strict=True):
+                dlon = (lon - clon + 540.0) % 360.0 - 180.0
+                total += math.hypot(dlon * scale, lat - clat)
+            if total < best_total:
+                best, best_total = c, total
+        self.medoid = best
+        self.reach_m = max(metres(best, p) for p in pts)
 
 
 def metres(a: Point, b: Point) -> float:
@@ -113,6 +126,8 @@ def cluster_points(
         fresh.add(point)
         clusters.append(fresh)
         i += 1
+    for cluster in clusters:  # while growing, the medoid was only refreshed at sizes 2^k
+        cluster._recentre()
     return _merge_same_place(clusters, radius_m, max_gap)
 
 

@@ -42,6 +42,12 @@ class Photo:
     def located(self) -> bool:
         return self.lat is not None and self.lon is not None
 
+    def with_time(self, local: datetime | None, utc: datetime | None, zone: str | None,
+                  source: str, flag: str | None = None) -> Photo:
+        """This record with its time fields set (dataclasses.replace is 5x slower here)."""
+        return Photo(self.path, self.kind, self.lat, self.lon, self.alt, self.camera, self.raw,
+                     local, utc, zone, source, flag, self.gps_note, self.skipped, self.error)
+
     @property
     def ok(self) -> bool:
         return self.error is None and self.skipped is None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterable
 
 from tripexif.errors import OutputError, UsageError
@@ -45,6 +44,8 @@ def check_target(output: str, inputs: Iterable[str]) -> None:
 
 
 def write_atomic(output: str, text: str) -> None:
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(output))
     try:
         fd, temp = tempfile.mkstemp(prefix=".tripexif-", suffix=".tmp", dir=folder)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
+from functools import cached_property
 
 from tripexif.model import Photo
 from tripexif.zones import REAL_OFFSETS_MIN, format_offset, get_zone, localise
@@ -38,15 +39,21 @@ class TimeSettings:
     clock_offset: dict[str, timedelta] = field(default_factory=dict)
     default_tz: str | None = None
 
-    def rule_for(self, camera: str | None) -> tuple[str | None, timedelta | None]:
-        def pick(table: dict) -> object:
-            wanted = (camera or "").casefold()
-            for key, value in table.items():
-                if key != "*" and key.casefold() == wanted:
-                    return value
-            return table.get("*")
+    @cached_property
+    def _tables(self) -> tuple[dict[str, str], dict[str, timedelta]]:
+        return ({k.casefold(): v for k, v in self.camera_tz.items()},
+                {k.casefold(): v for k, v in self.clock_offset.items()})
 
-        return pick(self.camera_tz), pick(self.clock_offset)  # type: ignore[return-value]
+    def rule_for(self, camera: str | None) -> tuple[str | None, timedelta | None]:
+        """The user's zone and clock offset for this camera (an exact name before ``*``)."""
+        if not self.camera_tz and not self.clock_offset:
+            return None, None
+        zones, offsets = self._tables
+        wanted = (camera or "").casefold()
+        zone = zones.get(wanted) if wanted and wanted != "*" else None
+        offset = offsets.get(wanted) if wanted and wanted != "*" else None
+        return (zone if zone is not None else zones.get("*"),
+                offset if offset is not None else offsets.get("*"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,13 +172,10 @@ def _finish(
     if fix is None and wall is not None and (zone or default_zone):
         source = "zone_from_location" if zone else "user"
         aware, flag = localise(wall, zone or default_zone)  # type: ignore[arg-type]
-        return replace(
-            photo, time_local=aware, time_utc=aware.astimezone(timezone.utc),
-            timezone=zone_name or _name(default_zone), time_source=source,
-            time_flag=flag,
-        )
+        return photo.with_time(aware, aware.astimezone(timezone.utc),
+                               zone_name or _name(default_zone), source, flag)
     if fix is None:
-        return replace(photo, time_local=wall, time_source="floating")
+        return photo.with_time(wall, None, None, "floating")
     show: tzinfo
     if zone is not None:
         show, name = zone, zone_name
@@ -181,10 +185,7 @@ def _finish(
         show, name = default_zone, _name(default_zone)
     else:
         show, name = timezone.utc, "UTC"
-    return replace(
-        photo, time_local=fix.instant.astimezone(show), time_utc=fix.instant,
-        timezone=name, time_source=fix.source,
-    )
+    return photo.with_time(fix.instant.astimezone(show), fix.instant, name, fix.source)
 
 
 def _name(zone: tzinfo | None) -> str | None:

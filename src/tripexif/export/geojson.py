@@ -70,4 +70,5 @@ def to_geojson(itinerary: Itinerary) -> str:
         "summary": record["summary"],
         "features": features,
     }
-    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+    # compact: GeoJSON files get large, and json's C encoder only runs without indent
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"

