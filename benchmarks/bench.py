@@ -217,8 +217,8 @@ def main() -> None:
         click_time = timed([sys.executable, "-c", "import click"], env, repeat=10)
         print(f"start-up: tripexif --help {help_time * 1000:.0f} ms, python -c 'import click' "
               f"{click_time * 1000:.0f} ms ({help_time / click_time:.2f}x)")
-        print(f"peak memory, cold scan of {args.n}: "
-              f"{peak_rss_mb(tripexif + ['scan', str(library), '-q', '-o', out, '--no-cache'], env):.0f} MB")
+        scan = tripexif + ["scan", str(library), "-q", "-o", out, "--no-cache"]
+        print(f"peak memory, cold scan of {args.n}: {peak_rss_mb(scan, env):.0f} MB")
         if args.memory:
             big = work / "big"
             big.mkdir()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
@@ -23,21 +22,29 @@ GLITCH_LOOKAHEAD = 2  # this many consecutive stray fixes are treated as glitche
 MEDOID_SAMPLE = 64  # medoid candidates checked in a large cluster
 
 
-@dataclass(frozen=True)
 class Point(Generic[T]):
-    lat: float
-    lon: float
-    time: datetime  # instant when known, else the wall clock: only order and gaps matter
-    item: T
+    """A photo's position and time; ``time`` is the instant when known, else the wall clock
+    (only order and gaps matter)."""
+
+    __slots__ = ("lat", "lon", "time", "item")
+
+    def __init__(self, lat: float, lon: float, time: datetime, item: T) -> None:
+        self.lat, self.lon, self.time, self.item = lat, lon, time, item
 
 
-@dataclass
 class Cluster(Generic[T]):
-    points: list[Point[T]] = field(default_factory=list)  # positions that shape the cluster
-    glitches: list[Point[T]] = field(default_factory=list)  # stray fixes inside the cluster
-    medoid: Point[T] | None = None
-    reach_m: float = 0.0  # the farthest point from the medoid
-    members: list[Point[T]] = field(default_factory=list)  # all, glitches too, in input order
+    """Photos at one place. ``points`` shape it; ``glitches`` are stray fixes kept inside it;
+    ``members`` are all of them in input order; ``reach_m`` is the farthest point from the
+    medoid."""
+
+    __slots__ = ("points", "glitches", "members", "medoid", "reach_m")
+
+    def __init__(self) -> None:
+        self.points: list[Point[T]] = []
+        self.glitches: list[Point[T]] = []
+        self.members: list[Point[T]] = []
+        self.medoid: Point[T] | None = None
+        self.reach_m = 0.0
 
     @property
     def first(self) -> Point[T]:
@@ -61,18 +68,17 @@ class Cluster(Generic[T]):
         step = max(1, len(pts) // MEDOID_SAMPLE)
         # a cluster spans a few hundred metres: compare in a local plane (degrees of latitude,
         # longitude scaled by cos(lat)); the scale is the same for all, so the argmin is too
-        scale = math.cos(math.radians(pts[0].lat))
-        lats = [p.lat for p in pts]
-        lons = [p.lon for p in pts]
+        lat0, lon0 = pts[0].lat, pts[0].lon
+        scale = math.cos(math.radians(lat0))
+        xs = [((p.lon - lon0 + 540.0) % 360.0 - 180.0) * scale for p in pts]  # date line safe
+        ys = [p.lat - lat0 for p in pts]
+        hypot = math.hypot
         best, best_total = pts[0], math.inf
-        for c in pts[::step]:
-            clat, clon = c.lat, c.lon
-            total = 0.0
-            for lat, lon in zip(lats, lons, strict=True):
-                dlon = (lon - clon + 540.0) % 360.0 - 180.0
-                total += math.hypot(dlon * scale, lat - clat)
+        for i in range(0, len(pts), step):
+            cx, cy = xs[i], ys[i]
+            total = sum(map(hypot, [x - cx for x in xs], [y - cy for y in ys]))
             if total < best_total:
-                best, best_total = c, total
+                best, best_total = pts[i], total
         self.medoid = best
         self.reach_m = max(metres(best, p) for p in pts)
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from tripexif.errors import MetadataError
 
@@ -26,16 +25,14 @@ CR3_BRAND = b"crx "
 CANON_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
 
 
-@dataclass(frozen=True, slots=True)
-class TiffBlock:
+class TiffBlock(NamedTuple):
     """A TIFF-structured byte block. ``role`` says what its first IFD is."""
 
     data: bytes
     role: str = "tiff"  # "tiff" (IFD0 = image), "exif" (IFD0 = Exif IFD), "gps" (IFD0 = GPS IFD)
 
 
-@dataclass(frozen=True, slots=True)
-class Container:
+class Container(NamedTuple):
     format: str  # "jpeg", "tiff", "heif", "png", "webp", "jxl", "raf", "mrw", "cr3", "mp4", ...
     kind: str  # "photo" | "video"
     blocks: tuple[TiffBlock, ...] = ()

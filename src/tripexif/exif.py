@@ -95,8 +95,8 @@ class _Header(ExifHeader):
                 entry = ifd + 2 + 12 * i
                 tag_entry = table.get(tag)
                 name = tag_entry[0] if tag_entry else f"Tag 0x{tag:04X}"
-                self._process_tag(ifd, ifd_name, tag_entry, entry, tag, name, relative,
-                                  stop_tag)
+                self._process_tag(ifd, ifd_name, tag_entry, entry, tag, name,  # type: ignore[arg-type]
+                                  bool(relative), stop_tag)
 
 
 def _process(fh: BinaryIO) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from tripexif.cluster import Cluster, Point, cluster_points
 from tripexif.geo import distance_km
@@ -14,8 +15,7 @@ from tripexif.model import Day, Itinerary, Photo, Place, Stop
 FAR_KM = 50.0  # farther from any known place than this: say how far
 
 
-@dataclass(frozen=True)
-class ClusterSettings:
+class ClusterSettings(NamedTuple):
     radius_m: float = 200.0
     max_gap: timedelta = timedelta(hours=2)
     min_stop_photos: int = 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tripexif.index import Index, cacheable, pack, unpack
 from tripexif.model import Photo
@@ -18,10 +18,9 @@ CHUNK = 64  # files per task handed to a worker process
 PARALLEL_MIN = 256  # below this many files to read, one process is faster
 
 
-@dataclass
-class PhotoSet:
+class PhotoSet(NamedTuple):
     photos: list[Photo]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str]
     ignored: int = 0  # walked files that are not photos or videos
     read: int = 0  # files actually read (not answered by the index)
 

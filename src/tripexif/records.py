@@ -84,12 +84,10 @@ def stop_record(stop: Stop) -> dict[str, Any]:
     return base
 
 
-def itinerary_record(itinerary: Itinerary) -> dict[str, Any]:
-    from tripexif import __version__
-
+def summary_record(itinerary: Itinerary) -> dict[str, Any]:
     instants = [p for d in itinerary.days for p in d.track]
     stops = itinerary.stops
-    summary = {
+    return {
         "photos": itinerary.photo_count,
         "located": sum(len(d.track) for d in itinerary.days) + len(itinerary.undated),
         "unlocated": len(itinerary.unlocated),
@@ -102,6 +100,12 @@ def itinerary_record(itinerary: Itinerary) -> dict[str, Any]:
         "start": iso(instants[0].time_local) if instants else None,
         "end": iso(instants[-1].time_local) if instants else None,
     }
+
+
+def itinerary_record(itinerary: Itinerary) -> dict[str, Any]:
+    from tripexif import __version__
+
+    summary = summary_record(itinerary)
     return {
         "version": 1,
         "generator": f"tripexif {__version__}",

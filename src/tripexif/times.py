@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import cached_property
+from typing import NamedTuple
 
 from tripexif.model import Photo
 from tripexif.zones import REAL_OFFSETS_MIN, format_offset, get_zone, localise
@@ -56,8 +57,7 @@ class TimeSettings:
                 offset if offset is not None else offsets.get("*"))
 
 
-@dataclass(frozen=True, slots=True)
-class _Fix:
+class _Fix(NamedTuple):
     """What rules 1–3 found for a photo: its instant and the camera clock's offset from UTC."""
 
     instant: datetime

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # files in walked folders are read when their name says photo/video; any other file is still
 # sniffed and read when its first bytes are a format we know (see reader.read_photo)
@@ -66,8 +66,7 @@ MEDIA_EXTENSIONS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """A file to read, or a path that could not be walked (``problem`` says why)."""
 
     path: str

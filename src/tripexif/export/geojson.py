@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tripexif.model import Itinerary
-from tripexif.records import itinerary_record, stop_record
+from tripexif.records import stop_record, summary_record
 
 
 def split_antimeridian(coords: Sequence[tuple[float, float]]) -> list[list[list[float]]]:
@@ -63,11 +63,10 @@ def to_geojson(itinerary: Itinerary) -> str:
                 "properties": {"kind": "route", "day": day.date, "timezone": day.timezone,
                                "distance_km": round(day.distance_km, 3)},
             })
-    record = itinerary_record(itinerary)
     collection = {
         "type": "FeatureCollection",
         "version": 1,
-        "summary": record["summary"],
+        "summary": summary_record(itinerary),
         "features": features,
     }
     # compact: GeoJSON files get large, and json's C encoder only runs without indent
