@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from tripexif.model import Photo
@@ -96,16 +96,16 @@ def _explicit(photo: Photo, settings: TimeSettings) -> _Fix | None:
         aware, _ = localise(wall, zone)
         return _Fix(aware.astimezone(timezone.utc), "user", aware.utcoffset(), zone)
     if wall is not None and raw.offset_original:
-        offset = _offset(raw.offset_original)
+        offset, fixed = _offset(raw.offset_original)
         instant = (wall - offset).replace(tzinfo=timezone.utc)
-        return _Fix(instant, "offset_tag", offset, timezone(offset))
+        return _Fix(instant, "offset_tag", offset, fixed)
     if wall is not None and raw.gps_utc is not None:
         diff = wall.replace(tzinfo=timezone.utc) - raw.gps_utc
         quarters = round(diff.total_seconds() / QUARTER_HOUR)
         if quarters * 15 in REAL_OFFSETS_MIN:
-            offset = timedelta(minutes=quarters * 15)
+            offset, fixed = _quarters(quarters)
             instant = (wall - offset).replace(tzinfo=timezone.utc)
-            return _Fix(instant, "gps_utc", offset, timezone(offset))
+            return _Fix(instant, "gps_utc", offset, fixed)
         # no zone is that far from UTC: the camera clock is wrong, the GPS clock is not
         return _Fix(raw.gps_utc, "gps_utc", diff)
     if raw.create_utc is not None and wall is None:
@@ -113,9 +113,18 @@ def _explicit(photo: Photo, settings: TimeSettings) -> _Fix | None:
     return None
 
 
-def _offset(text: str) -> timedelta:
+@lru_cache(maxsize=256)
+def _offset(text: str) -> tuple[timedelta, tzinfo]:
+    """"+09:00" -> the offset and a fixed zone for it (a library has only a few)."""
     sign = -1 if text[0] == "-" else 1
-    return sign * timedelta(hours=int(text[1:3]), minutes=int(text[4:6]))
+    offset = sign * timedelta(hours=int(text[1:3]), minutes=int(text[4:6]))
+    return offset, timezone(offset)
+
+
+@lru_cache(maxsize=256)
+def _quarters(quarters: int) -> tuple[timedelta, tzinfo]:
+    offset = timedelta(minutes=quarters * 15)
+    return offset, timezone(offset)
 
 
 _Profile = tuple[list[datetime], list[tuple[timedelta, tzinfo | None]]]
