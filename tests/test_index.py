@@ -6,12 +6,13 @@ import shutil
 from datetime import datetime
 
 import pytest
-from trips import Shot, write
 
 from tripexif.index import Index
 from tripexif.pipeline import load, read_all
 from tripexif.times import TimeSettings
 from tripexif.walk import walk
+
+from trips import Shot, write
 
 
 def _records(result):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import gpxpy
 import pytest
+
 from trips import Shot, write
 
 SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "gpx-1.1.xsd"

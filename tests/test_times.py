@@ -4,6 +4,7 @@ import json
 from datetime import datetime
 
 import pytest
+
 from trips import Shot, write
 
 NY, LONDON = "America/New_York", "Europe/London"

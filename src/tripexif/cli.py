@@ -119,7 +119,13 @@ class Context:
 
     def warn(self, message: str) -> None:
         if not self.quiet:
-            self.err.print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+            from rich.text import Text
+
+            from tripexif.render import shown
+
+            line = Text("warning: ", style="yellow")
+            line.append_text(shown(message))
+            self.err.print(line, highlight=False)
 
     def data_console(self, width: int | None = None) -> Any:
         import shutil
@@ -167,7 +173,18 @@ def emit(ctx: Context, output: str | None, text: str, inputs: Sequence[str]) -> 
         sys.stdout.flush()
 
 
-def load_photos(ctx: Context, paths: list[str], settings: TimeSettings) -> Any:
+def read_paths(arguments: Sequence[str], photoset: Any) -> list[str]:
+    """Every path this run read: the arguments and each file walked."""
+    return [*arguments, *(p.path for p in photoset.photos)]
+
+
+def load_photos(ctx: Context, paths: list[str], settings: TimeSettings,
+                output: str | None = None) -> Any:
+    """Walk, read and time the photos (after checking that -o can be written at all)."""
+    if output:
+        from tripexif.output import check_target
+
+        check_target(output, paths)
     from tripexif.pipeline import load, usable_cpus
 
     options: dict[str, Any] = {"jobs": ctx.jobs or usable_cpus(), "index": ctx.index()}
@@ -205,18 +222,18 @@ def photos(paths: tuple[str, ...], fmt: str | None, output: str | None, null: bo
     fmt = format_for(output, fmt, ["table", "json", "jsonl", "csv"], "table")
     settings = time_settings(camera_tz, clock_offset, default_tz)
     paths_in = input_paths(paths, null)
-    photoset = load_photos(ctx, paths_in, settings)
+    photoset = load_photos(ctx, paths_in, settings, output)
     if fmt == "table":
         from tripexif.render import photos_table
 
         console = ctx.data_console()
         with console.capture() as cap:
             photos_table(console, photoset.photos)
-        emit(ctx, output, cap.get(), paths_in)
+        emit(ctx, output, cap.get(), read_paths(paths_in, photoset))
         return
     exporter = {"json": photo_export.to_json, "jsonl": photo_export.to_jsonl,
                 "csv": photo_export.to_csv}[fmt]
-    emit(ctx, output, exporter(photoset.photos), paths_in)
+    emit(ctx, output, exporter(photoset.photos), read_paths(paths_in, photoset))
 
 
 def geocoder_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -268,17 +285,18 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
     settings = time_settings(camera_tz, clock_offset, default_tz)
     coder = make_geocoder(geocoder, geocoder_option, ctx)
     paths_in = input_paths(photo_paths, null)
-    photoset = load_photos(ctx, paths_in, settings)
+    photoset = load_photos(ctx, paths_in, settings, output)
     records = answers(photoset.photos, coder)
     if fmt == "json":
-        emit(ctx, output, json.dumps(records, ensure_ascii=False, indent=2) + "\n", paths_in)
+        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        emit(ctx, output, text, read_paths(paths_in, photoset))
     else:
         from tripexif.render import where_text
 
         console = ctx.data_console()
         with console.capture() as cap:
             where_text(console, records)
-        emit(ctx, output, cap.get(), paths_in)
+        emit(ctx, output, cap.get(), read_paths(paths_in, photoset))
     if not any(p.error is None and p.skipped is None for p in photoset.photos):
         sys.exit(1)
 
@@ -341,10 +359,11 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: s
     clustering = ClusterSettings(stop_radius, parse_duration(max_gap), min_stop_photos)
     coder = make_geocoder(geocoder, geocoder_option, ctx)
     paths_in = input_paths(paths, null)
-    photoset = load_photos(ctx, paths_in, settings)
+    photoset = load_photos(ctx, paths_in, settings, output)
     itinerary = build(photoset.photos, clustering, coder, photoset.warnings)
     advise(ctx, itinerary, photoset.ignored)
-    emit(ctx, output, render_itinerary(ctx, itinerary, fmt), paths_in)
+    emit(ctx, output, render_itinerary(ctx, itinerary, fmt),
+         read_paths(paths_in, photoset))
 
 
 def render_itinerary(ctx: Context, itinerary: Any, fmt: str) -> str:
@@ -382,8 +401,10 @@ def advise(ctx: Context, itinerary: Any, ignored: int) -> None:
     if located == 0 and itinerary.unlocated:
         ctx.warn(f"none of the {len(itinerary.unlocated)} photos has a GPS position: turn on "
                  "location for the camera app, or pair the camera with the phone's GPS")
+    from tripexif.records import text_path
+
     for photo in itinerary.errors[:5]:
-        ctx.warn(f"{photo.path}: {photo.error}")
+        ctx.warn(f"{text_path(photo.path)}: {photo.error}")
     if len(itinerary.errors) > 5:
         ctx.warn(f"... and {len(itinerary.errors) - 5} more unreadable files (see -f json)")
 

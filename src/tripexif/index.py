@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tripexif.model import Photo, RawTimes
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_NAME = f"index-v{SCHEMA_VERSION}.sqlite"
 # errors that depend on the moment, not on the file's bytes: never cached
 TRANSIENT_PREFIXES = ("permission denied", "file vanished", "cannot open", "read failed",
@@ -81,7 +81,7 @@ class Index:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute(
-                    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER,"
+                    "CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, size INTEGER,"
                     " mtime_ns INTEGER, record TEXT) WITHOUT ROWID"
                 )
                 db.execute(
@@ -102,7 +102,8 @@ class Index:
         db = self._connect()
         if db is None or not keys:
             return {}
-        wanted = {path: (size, mtime) for path, size, mtime in keys}
+        # paths are stored as the file system's bytes: names need not be valid UTF-8
+        wanted = {os.fsencode(path): (path, size, mtime) for path, size, mtime in keys}
         found: dict[str, str] = {}
         try:
             paths = list(wanted)
@@ -113,8 +114,9 @@ class Index:
                     f"SELECT path, size, mtime_ns, record FROM files WHERE path IN ({marks})",
                     chunk,
                 )
-                for path, size, mtime, record in rows:
-                    if wanted[path] == (size, mtime):
+                for key, size, mtime, record in rows:
+                    path, want_size, want_mtime = wanted[key]
+                    if (want_size, want_mtime) == (size, mtime):
                         found[path] = record
         except sqlite3.Error:
             return {}
@@ -128,7 +130,8 @@ class Index:
         with contextlib.suppress(sqlite3.Error):
             db.execute("BEGIN IMMEDIATE")
             try:
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", rows)
+                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                               [(os.fsencode(p), *rest) for p, *rest in rows])
                 db.execute("COMMIT")
             except sqlite3.Error:
                 db.execute("ROLLBACK")
@@ -140,7 +143,7 @@ class Index:
         if db is None or not paths:
             return
         with contextlib.suppress(sqlite3.Error):
-            db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in paths])
+            db.executemany("DELETE FROM files WHERE path = ?", [(os.fsencode(p),) for p in paths])
 
     def zones(self) -> dict[str, str | None]:
         db = self._connect()

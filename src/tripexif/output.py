@@ -32,7 +32,8 @@ def format_for(
 
 
 def check_target(output: str, inputs: Iterable[str]) -> None:
-    """Refuse to write over a folder or over one of the photos being read."""
+    """Refuse to write over a folder, over one of the files being read (``inputs``: the
+    arguments and every file walked), or over any existing photo or video."""
     if os.path.isdir(output):
         raise UsageError(f"-o {output!r} is a folder; give a file name")
     if not os.path.exists(output):
@@ -41,6 +42,15 @@ def check_target(output: str, inputs: Iterable[str]) -> None:
     for path in inputs:
         if os.path.realpath(path) == target:
             raise UsageError(f"-o {output!r} is one of the input files; refusing to overwrite it")
+    from tripexif.containers import sniff
+
+    try:
+        with open(output, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return
+    if sniff(head) is not None:
+        raise UsageError(f"-o {output!r} is a photo or video; refusing to overwrite it")
 
 
 def write_atomic(output: str, text: str) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
+import threading
+from typing import Any
 
 from tripexif import containers
 from tripexif.errors import MetadataError
@@ -12,6 +15,7 @@ from tripexif.walk import Entry, has_media_extension
 
 HEAD_BYTES = 512
 BMFF_VIDEOS = ("mp4", "mov")
+READ_BUDGET_S = 5.0  # no sane file takes a tenth of this
 
 
 def read_entry(entry: Entry) -> Photo | None:
@@ -25,8 +29,73 @@ def read_entry(entry: Entry) -> Photo | None:
     return photo
 
 
-def read_photo(path: str) -> Photo:
-    """Read a file's position, camera and raw time fields. Problems become ``error``."""
+class _TooSlow(BaseException):
+    """Raised by the timer inside a parse; a BaseException so no `except Exception` in a
+    parser can swallow it."""
+
+
+class _Deadline:
+    """Interrupt a parse that runs past ``seconds`` (SIGALRM; main thread on Unix only —
+    elsewhere the size limits in containers/exif still bound the work)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+        self.previous: Any = None
+
+    def __enter__(self) -> _Deadline:
+        if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGALRM, self._expire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self.armed = True
+        return self
+
+    @staticmethod
+    def _expire(signum: int, frame: Any) -> None:
+        raise _TooSlow
+
+    def __exit__(self, *exc: object) -> None:
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+
+
+def _special_kind(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def read_photo(path: str, budget: float = READ_BUDGET_S) -> Photo:
+    """Read a file's position, camera and raw time fields. Problems become ``error``.
+
+    Pipes, sockets and devices are skipped without being opened for reading; a file is
+    opened read-only and never written; a parse that takes longer than ``budget`` seconds
+    is abandoned with an error."""
+    try:
+        kind = _special_kind(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return Photo(path, error="file vanished before it could be read")
+    except PermissionError:
+        return Photo(path, error="permission denied")
+    except OSError as exc:
+        return Photo(path, error=f"cannot open: {exc.strerror or exc}")
+    if kind:
+        return Photo(path, skipped=f"{kind}, not a photo file: not read")
+    try:
+        with _Deadline(budget):
+            return _read(path)
+    except _TooSlow:
+        return Photo(path, error=f"took longer than {budget:g} s to read: abandoned")
+
+
+def _read(path: str) -> Photo:
     from tripexif import exif, quicktime  # exifread loads only when a file is really read
 
     try:
@@ -40,8 +109,9 @@ def read_photo(path: str) -> Photo:
     with os.fdopen(fd, "rb") as fh:
         try:
             info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                return Photo(path, skipped="not a regular file (device, pipe or socket)")
+            kind = _special_kind(info.st_mode)
+            if kind:  # it changed since the stat above
+                return Photo(path, skipped=f"{kind}, not a photo file: not read")
             head = fh.read(HEAD_BYTES)
             if not head:
                 return Photo(path, error="empty file")

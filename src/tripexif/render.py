@@ -12,6 +12,15 @@ from rich.text import Text
 from tripexif.model import Itinerary, Photo
 from tripexif.records import text_path
 
+_CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {0x7F: "\\x7f"}
+_CONTROL.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
+
+
+def shown(text: str | None) -> Text:
+    """User-derived text (file and place names) for a terminal: never read as rich markup,
+    control characters (a newline in a file name) shown as escapes."""
+    return Text((text or "").translate(_CONTROL))
+
 
 def short_time(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S") if moment else ""
@@ -45,9 +54,9 @@ def photos_table(console: Console, photos: Sequence[Photo]) -> None:
         table.add_column(name, overflow="fold")
     for p in photos:
         table.add_row(
-            text_path(p.path), short_time(p.time_local), zone_label(p), p.time_source,
+            shown(text_path(p.path)), short_time(p.time_local), zone_label(p), p.time_source,
             "" if p.lat is None else f"{p.lat:.6f}", "" if p.lon is None else f"{p.lon:.6f}",
-            p.camera or "", photo_note(p),
+            shown(p.camera), shown(photo_note(p)),
         )
     console.print(table)
     located = sum(1 for p in photos if p.located)
@@ -58,7 +67,9 @@ def photos_table(console: Console, photos: Sequence[Photo]) -> None:
 def where_text(console: Console, records: Sequence[dict]) -> None:
     """The `where` answers as short blocks, one per photo."""
     for record in records:
-        console.print(Text(record["path"], style="bold"))
+        path = shown(record["path"])
+        path.stylize("bold")
+        console.print(path)
         rows: list[tuple[str, str]] = []
         if record["lat"] is not None:
             alt = f", {record['alt']:.0f} m" if record["alt"] is not None else ""
@@ -78,7 +89,7 @@ def where_text(console: Console, records: Sequence[dict]) -> None:
             rows.append(("camera", record["camera"]))
         for label, value in rows:
             line = Text(f"  {label:<9}")
-            line.append(value)
+            line.append_text(shown(value))
             console.print(line)
 
 
@@ -110,12 +121,13 @@ def itinerary_table(console: Console, itinerary: Itinerary) -> None:
                 span += f"–{_clock(stop.departure)}"
             if stop.timezone != day.timezone and stop.timezone:
                 span += f" ({stop.timezone})"
-            place = stop.place.display if stop.place else f"{stop.lat:.5f}, {stop.lon:.5f}"
+            place = shown(stop.place.display if stop.place else f"{stop.lat:.5f}, {stop.lon:.5f}")
             if stop.kind == "stop":
                 table.add_row(str(stop.index), span, place, str(len(stop.photos)),
                               _km(stop.distance_km))
             else:
-                table.add_row("·", span, f"{place} (passing)", str(len(stop.photos)),
+                place.append(" (passing)")
+                table.add_row("·", span, place, str(len(stop.photos)),
                               _km(stop.distance_km), style="dim")
         console.print(table)
         console.print()

@@ -8,6 +8,13 @@ from tripexif import __version__
 from tripexif.model import Itinerary, Stop
 from tripexif.records import text_path
 
+# characters XML 1.0 forbids even when escaped (a file name may hold them)
+_XML_FORBIDDEN = {i: f"\\x{i:02x}" for i in [*range(0, 9), 11, 12, *range(14, 32)]}
+
+
+def _xml_text(text: str) -> str:
+    return text.translate(_XML_FORBIDDEN)
+
 
 def _time_range(stop: Stop) -> str:
     start, end = stop.arrival, stop.departure
@@ -33,10 +40,10 @@ def to_gpx(itinerary: Itinerary) -> str:
     for stop in itinerary.stops:
         if stop.kind != "stop":
             continue
-        name = stop.place.display if stop.place else f"Stop {stop.index} of {stop.day}"
+        name = _xml_text(stop.place.display) if stop.place else f"Stop {stop.index} of {stop.day}"
         gpx.waypoints.append(gpxpy.gpx.GPXWaypoint(
             latitude=round(stop.lat, 8), longitude=round(stop.lon, 8), time=_utc(stop.arrival),
-            name=name, description=_time_range(stop),
+            name=name, description=_xml_text(_time_range(stop)),
         ))
     for day in itinerary.days:
         track = gpxpy.gpx.GPXTrack(name=day.date)
@@ -45,7 +52,7 @@ def to_gpx(itinerary: Itinerary) -> str:
             point = gpxpy.gpx.GPXTrackPoint(
                 latitude=round(photo.lat, 8), longitude=round(photo.lon, 8),  # type: ignore[arg-type]
                 elevation=photo.alt, time=_utc(photo.time_local),
-                name=text_path(photo.path),
+                name=_xml_text(text_path(photo.path)),
             )
             segment.points.append(point)
         track.segments.append(segment)
