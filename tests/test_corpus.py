@@ -83,3 +83,38 @@ def test_every_file_gives_a_record_quickly(corpus):
             outcomes["ok"] += 1
     assert slow == []
     assert outcomes["ok"] > 1000
+
+
+def _outcome(record):
+    if record["error"]:
+        return f"error: {record['error']}"
+    if record["skipped"]:
+        return f"skipped: {record['skipped']}"
+    if record["lat"] is None and record["time_local"] is None and record["camera"] is None:
+        return "no metadata"
+    return "ok"
+
+
+def test_whole_corpus_through_photos_and_scan(corpus, run, tmp_path):
+    """Every file gets an outcome (listed in corpus-outcomes.txt); no crash, exit 0."""
+    import collections
+    import json
+
+    result = run("photos", "-f", "jsonl", "--no-cache", str(corpus))
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) > 1500
+    listing = sorted(f"{_outcome(r)}\t{r['path']}" for r in records)
+    (tmp_path / "corpus-outcomes.txt").write_text("\n".join(listing) + "\n")
+    counts = collections.Counter(line.split("\t")[0].split(":")[0] for line in listing)
+    assert counts["ok"] > 300 and counts["error"] < 100, counts
+    for record in records:
+        assert record["error"] is None or (len(record["error"]) <= 200
+                                           and "Traceback" not in record["error"])
+    result = run("scan", "-f", "json", str(corpus))
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    summary = doc["summary"]
+    assert summary["photos"] == len(records)
+    assert summary["errors"] == sum(1 for r in records if r["error"])
+    assert summary["stops"] + summary["waypoints"] > 10

@@ -198,7 +198,8 @@ def test_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_ctrl_c_exits_130_without_partial_output(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_exits_130_without_partial_output(tmp_path, jobs):
     folder = write(tmp_path / "t", [
         Shot(f"p{i:04d}.jpg", datetime(2025, 8, 1, 10) + timedelta(seconds=i), "Europe/Rome",
              41.89, 12.49) for i in range(1500)])
@@ -206,7 +207,7 @@ def test_ctrl_c_exits_130_without_partial_output(tmp_path):
     out = tmp_path / "trip.json"
     proc = subprocess.Popen(
         [sys.executable, "-m", "tripexif", "scan", str(folder), "-o", str(out), "--no-cache",
-         "-j", "1"], env=env, stderr=subprocess.PIPE, start_new_session=True)
+         "-j", jobs], env=env, stderr=subprocess.PIPE, start_new_session=True)
     time.sleep(1.0)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole group
     _, err = proc.communicate(timeout=30)

@@ -80,7 +80,7 @@ class _Header(ExifHeader):
     def dump_ifd(self, ifd: int, ifd_name: str, tag_dict: Any = None, relative: int = 0,
                  stop_tag: str = "UNDEF") -> None:
         wanted = WANTED.get(ifd_name)
-        if wanted is None:
+        if wanted is None or not isinstance(ifd, int):  # a pointer tag of the wrong type
             return
         table = tag_dict if tag_dict is not None else EXIF_TAGS
         count = self.s2n(ifd, 2)

@@ -61,14 +61,27 @@ def read_all(entries: Sequence[Entry], jobs: int,
             collect(chunk, _read_chunk(chunk))
         return results
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context) as pool:
-        for chunk, packed in zip(chunks, pool.map(_read_chunk, chunks), strict=True):
+    pool = context.Pool(min(jobs, len(chunks)), initializer=_ignore_sigint)
+    try:
+        for chunk, packed in zip(chunks, pool.imap(_read_chunk, chunks), strict=True):
             collect(chunk, packed)
+        pool.close()
+    except BaseException:  # Ctrl-C included: stop the workers now, not after their queue
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
     return results
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _key(entry: Entry) -> tuple[str, int, int] | None:
