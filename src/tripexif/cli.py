@@ -237,14 +237,22 @@ def photos(paths: tuple[str, ...], fmt: str | None, output: str | None, null: bo
 
 
 def geocoder_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--language", metavar="CODE",
+                        help="Names in this language from an online geocoder (en, ja, ...).")(func)
     func = click.option("--geocoder-option", "geocoder_option", multiple=True,
-                        metavar="KEY=VALUE", help="A setting for the geocoder. Repeatable.")(func)
+                        metavar="KEY=VALUE",
+                        help="A setting for an online geocoder (user_agent, domain, scheme, "
+                             "api_key, timeout, min_delay, ...). Repeatable.")(func)
     return click.option("--geocoder", default="offline", show_default=True,
-                        help="offline (embedded GeoNames data, no network) or none.")(func)
+                        help="offline (embedded GeoNames data, no network), none, or a geopy "
+                             "service: nominatim, photon, ... (sends stop positions to it).")(func)
 
 
-def make_geocoder(name: str, options: Sequence[str], ctx: Context | None = None) -> Any:
-    from tripexif.geocode import get_geocoder
+def make_geocoder(name: str, options: Sequence[str], ctx: Context | None = None,
+                  language: str | None = None) -> Any:
+    """The geocoder to name stops with: cached unless --no-cache; an online one falls back
+    to offline names when it fails."""
+    from tripexif.geocode import BUILTIN, get_geocoder
 
     settings = {}
     for option in options:
@@ -252,13 +260,22 @@ def make_geocoder(name: str, options: Sequence[str], ctx: Context | None = None)
         if not sep or not key:
             raise UsageError(f"--geocoder-option wants KEY=VALUE, got {option!r}")
         settings[key.strip()] = value
-    coder = get_geocoder(name, settings)
-    scope = getattr(coder, "scope", None)
-    if ctx is not None and not ctx.no_cache and scope:
-        from tripexif.geocode.cache import CachedGeocoder
+    coder = _cached(get_geocoder(name, settings, language), ctx)
+    if name.strip().lower() in BUILTIN:
+        return coder
+    from tripexif.geocode.online import FallbackGeocoder
 
-        coder = CachedGeocoder(coder, ctx.index(), scope)
-    return coder
+    backup = _cached(get_geocoder("offline"), ctx)
+    return FallbackGeocoder(coder, backup, ctx.warn if ctx else lambda message: None)
+
+
+def _cached(coder: Any, ctx: Context | None) -> Any:
+    scope = getattr(coder, "scope", None)
+    if ctx is None or ctx.no_cache or not scope:
+        return coder
+    from tripexif.geocode.cache import CachedGeocoder
+
+    return CachedGeocoder(coder, ctx.index(), scope)
 
 
 @cli.command()
@@ -269,7 +286,8 @@ def make_geocoder(name: str, options: Sequence[str], ctx: Context | None = None)
 @common_options
 @handle_errors
 def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
-          geocoder_option: tuple[str, ...], output: str | None, null: bool,
+          geocoder_option: tuple[str, ...], language: str | None, output: str | None,
+          null: bool,
           camera_tz: tuple[str, ...], clock_offset: tuple[str, ...], default_tz: str | None,
           jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """Where and when each PHOTO was taken, with a link to the spot on OpenStreetMap.
@@ -283,7 +301,7 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
     ctx = Context(quiet, progress, jobs, no_cache)
     fmt = format_for(output, fmt, ["table", "json"], "table")
     settings = time_settings(camera_tz, clock_offset, default_tz)
-    coder = make_geocoder(geocoder, geocoder_option, ctx)
+    coder = make_geocoder(geocoder, geocoder_option, ctx, language)
     paths_in = input_paths(photo_paths, null)
     photoset = load_photos(ctx, paths_in, settings, output)
     records = answers(photoset.photos, coder)
@@ -336,17 +354,36 @@ def cluster_options(func: Callable[..., Any]) -> Callable[..., Any]:
 SCAN_FORMATS = ["table", "json", "geojson", "gpx", "csv"]
 
 
+def nearby_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--nearby", is_flag=True,
+                     help="List places to see and to eat near each stop (OpenStreetMap data "
+                          "through Overpass: sends stop positions to it)."),
+        click.option("--nearby-count", type=click.IntRange(min=1), default=5, show_default=True,
+                     metavar="N", help="Places of each kind per stop."),
+        click.option("--nearby-radius", type=click.IntRange(min=10, max=5000), default=500,
+                     show_default=True, metavar="METRES", help="How far around a stop."),
+        click.option("--overpass-url", metavar="URL", default=None,
+                     help="Overpass API endpoint (e.g. a self-hosted one)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-f", "--format", "fmt", type=click.Choice(SCAN_FORMATS),
               help="Output format (default: table, or from -o's extension).")
 @cluster_options
 @geocoder_options
+@nearby_options
 @common_options
 @handle_errors
 def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: str,
          min_stop_photos: int, geocoder: str, geocoder_option: tuple[str, ...],
-         output: str | None, null: bool, camera_tz: tuple[str, ...],
+         language: str | None, nearby: bool, nearby_count: int, nearby_radius: int,
+         overpass_url: str | None, output: str | None, null: bool, camera_tz: tuple[str, ...],
          clock_offset: tuple[str, ...], default_tz: str | None, jobs: int | None,
          no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """The itinerary: local days, the stops of each day, and their place names."""
@@ -357,10 +394,17 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: s
     fmt = format_for(output, fmt, SCAN_FORMATS, "table")
     settings = time_settings(camera_tz, clock_offset, default_tz)
     clustering = ClusterSettings(stop_radius, parse_duration(max_gap), min_stop_photos)
-    coder = make_geocoder(geocoder, geocoder_option, ctx)
+    coder = make_geocoder(geocoder, geocoder_option, ctx, language)
     paths_in = input_paths(paths, null)
     photoset = load_photos(ctx, paths_in, settings, output)
-    itinerary = build(photoset.photos, clustering, coder, photoset.warnings)
+    finder = None
+    if nearby:
+        from tripexif.nearby import DEFAULT_ENDPOINT, NearbyFinder, OverpassClient
+
+        client = OverpassClient(overpass_url or DEFAULT_ENDPOINT, nearby_radius, nearby_count,
+                                language)
+        finder = NearbyFinder(client, ctx.index(), ctx.warn)
+    itinerary = build(photoset.photos, clustering, coder, photoset.warnings, finder)
     advise(ctx, itinerary, photoset.ignored)
     emit(ctx, output, render_itinerary(ctx, itinerary, fmt),
          read_paths(paths_in, photoset))

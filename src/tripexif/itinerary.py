@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tripexif.cluster import Cluster, Point, cluster_points
 from tripexif.geo import distance_km
@@ -34,7 +34,9 @@ def build(
     settings: ClusterSettings,
     geocoder: Geocoder,
     warnings: Sequence[str] = (),
+    nearby: Any = None,
 ) -> Itinerary:
+    """``nearby``: a NearbyFinder to list places to see and eat near each stop."""
     errors = tuple(p for p in photos if p.error)
     skipped = tuple(p for p in photos if p.skipped and not p.error)
     readable = [p for p in photos if p.ok]
@@ -58,6 +60,8 @@ def build(
         counters = {"stop": 0, "waypoint": 0}
         for cluster in clusters:
             stop = _stop(date, cluster, settings, counters, names, previous)
+            if nearby is not None and stop.kind == "stop":
+                stop = replace(stop, nearby=tuple(nearby.around(stop.lat, stop.lon)))
             stops.append(stop)
             previous = stop
         built.append(Day(date, stops[0].timezone if stops else None, tuple(stops),

@@ -85,6 +85,7 @@ class Stop:
     photos: tuple[Photo, ...]
     place: Place | None = None
     distance_km: float = 0.0  # from the previous stop or waypoint of the trip
+    nearby: tuple | None = None  # NearbyPlace values with --nearby, else None
 
     @property
     def files(self) -> list[str]:

@@ -81,6 +81,12 @@ def stop_record(stop: Stop) -> dict[str, Any]:
         files=[text_path(f) for f in stop.files],
         distance_km=round(stop.distance_km, 3),
     )
+    if stop.nearby is not None:
+        base["nearby"] = [
+            {"name": p.name, "category": p.category, "kind": p.kind,
+             "distance_m": p.distance_m, "osm_url": p.osm_url}
+            for p in stop.nearby
+        ]
     return base
 
 

@@ -125,6 +125,14 @@ def itinerary_table(console: Console, itinerary: Itinerary) -> None:
             if stop.kind == "stop":
                 table.add_row(str(stop.index), span, place, str(len(stop.photos)),
                               _km(stop.distance_km))
+                for kind, label in (("see", "to see"), ("eat", "to eat")):
+                    near = [p for p in stop.nearby or () if p.kind == kind]
+                    if near:
+                        line = Text(f"{label}: ")
+                        line.append_text(shown(" · ".join(
+                            f"{p.name} ({p.category.replace('_', ' ')}, {p.distance_m} m)"
+                            for p in near)))
+                        table.add_row("", "", line, "", "", style="dim")
             else:
                 place.append(" (passing)")
                 table.add_row("·", span, place, str(len(stop.photos)),

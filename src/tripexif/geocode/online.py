@@ -1,0 +1,205 @@
+"""Online reverse geocoding through any service geopy knows, politely and never fatally.
+
+The service is looked up by name in geopy's own registry, so a service geopy adds works here
+unchanged. Requests keep a minimum interval per service (the public Nominatim server allows
+one a second), are retried with backoff on 429 (honouring Retry-After) and 5xx, and time out.
+When a position cannot be named online the caller falls back to the offline name
+(:class:`FallbackGeocoder`), and after one definitive failure the run stops asking.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from tripexif import __version__
+from tripexif.errors import ConfigError
+from tripexif.model import Place
+
+USER_AGENT = f"tripexif/{__version__}"
+PUBLIC_INTERVALS = {"nominatim.openstreetmap.org": 1.0, "photon.komoot.io": 1.0}
+RETRIES = 3
+BACKOFF_S = 1.0
+MAX_WAIT_S = 60.0  # never wait longer than this for one Retry-After
+NUMBER_OPTIONS = ("timeout", "min_delay", "retries")
+OWN_OPTIONS = ("min_delay", "retries")  # tripexif's, not passed to geopy
+
+
+class OnlineFailure(Exception):
+    """The service could not answer for this position (after retries)."""
+
+
+class RateLimiter:
+    """At least ``interval`` seconds between calls; the clock and sleeper are injectable."""
+
+    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.sleep = sleep
+        self.last: float | None = None
+
+    def wait(self) -> None:
+        now = self.clock()
+        if self.last is not None and now - self.last < self.interval:
+            self.sleep(self.interval - (now - self.last))
+        self.last = self.clock()
+
+
+def valid_services() -> list[str]:
+    from geopy.geocoders import SERVICE_TO_GEOCODER
+
+    return sorted(SERVICE_TO_GEOCODER)
+
+
+def make_service(name: str, options: Mapping[str, str]) -> tuple[Any, dict[str, Any]]:
+    """The geopy geocoder for ``name`` with ``options``; ConfigError naming what is valid."""
+    from geopy.exc import GeocoderNotFound
+    from geopy.geocoders import get_geocoder_for_service
+
+    try:
+        cls = get_geocoder_for_service(name)
+    except GeocoderNotFound as exc:
+        raise ConfigError(
+            f"unknown geocoder {name!r}; valid: offline, none, {', '.join(valid_services())}"
+        ) from exc
+    accepted = inspect.signature(cls.__init__).parameters
+    settings: dict[str, Any] = {}
+    for key, value in options.items():
+        if key in OWN_OPTIONS:
+            continue
+        if key not in accepted:
+            names = ", ".join(p for p in accepted if p not in ("self", "adapter_factory",
+                                                               "ssl_context", "proxies"))
+            raise ConfigError(f"geocoder {name!r} has no setting {key!r}; it takes: {names}")
+        settings[key] = float(value) if key in NUMBER_OPTIONS else value
+    if "user_agent" in accepted and not settings.get("user_agent"):
+        settings["user_agent"] = USER_AGENT
+    settings.setdefault("timeout", 10.0)
+    try:
+        return cls(**settings), settings
+    except TypeError as exc:  # a required setting is missing
+        raise ConfigError(f"geocoder {name!r} needs more settings: {exc}; pass them with "
+                          "--geocoder-option KEY=VALUE") from exc
+    except Exception as exc:  # geopy validates some settings itself (e.g. scheme)
+        raise ConfigError(f"geocoder {name!r}: {exc}") from exc
+
+
+class OnlineGeocoder:
+    """One geopy service; ``reverse`` returns a Place or raises OnlineFailure."""
+
+    def __init__(self, name: str, options: Mapping[str, str] | None = None,
+                 language: str | None = None, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        options = dict(options or {})
+        self.name = name.lower()
+        self.service, settings = make_service(name, options)
+        self.language = language
+        domain = str(settings.get("domain") or getattr(self.service, "domain", "") or "")
+        self.endpoint = f"{settings.get('scheme') or getattr(self.service, 'scheme', '')}://{domain}"
+        interval = float(options.get("min_delay", PUBLIC_INTERVALS.get(domain, 0.0)))
+        self.limiter = RateLimiter(interval, clock, sleep)
+        self.sleep = sleep
+        self.retries = int(float(options.get("retries", RETRIES)))
+        self.requests = 0
+        params = inspect.signature(self.service.reverse).parameters
+        self._kwargs: dict[str, Any] = {"exactly_one": True}
+        if language and "language" in params:
+            self._kwargs["language"] = language
+
+    @property
+    def scope(self) -> str:
+        """What an answer depends on, for the persistent cache."""
+        return f"{self.name}|{self.endpoint}|{self.language or ''}"
+
+    def reverse(self, lat: float, lon: float) -> Place | None:
+        from geopy import exc as gx
+
+        delay = BACKOFF_S
+        for attempt in range(self.retries + 1):
+            self.limiter.wait()
+            self.requests += 1
+            try:
+                location = self.service.reverse((lat, lon), **self._kwargs)
+            except gx.GeocoderRateLimited as error:
+                wait = error.retry_after if error.retry_after is not None else delay
+                problem: Exception = error
+            except (gx.GeocoderServiceError, gx.GeocoderUnavailable) as error:
+                # 5xx, refused connections; GeocoderTimedOut and GeocoderParseError are
+                # subclasses too but retrying them rarely helps: fail fast on those
+                if isinstance(error, gx.GeocoderTimedOut | gx.GeocoderParseError |
+                              gx.GeocoderQueryError | gx.GeocoderAuthenticationFailure |
+                              gx.GeocoderInsufficientPrivileges):
+                    raise OnlineFailure(_reason(error)) from error
+                wait, problem = delay, error
+            except Exception as error:  # malformed answers surface as anything
+                raise OnlineFailure(_reason(error)) from error
+            else:
+                return place_from(location)
+            if attempt == self.retries:
+                raise OnlineFailure(_reason(problem))
+            self.sleep(min(wait, MAX_WAIT_S))
+            delay *= 2
+        raise AssertionError("unreachable")
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}: {text}"[:200]
+
+
+def place_from(location: Any) -> Place | None:
+    """A Place from a geopy Location: Nominatim's address details, Photon's properties, or
+    the first part of the formatted address for any other service."""
+    if location is None:
+        return None
+    raw = location.raw if isinstance(location.raw, dict) else {}
+    address = raw.get("address")
+    if isinstance(address, dict):  # Nominatim
+        name = next((address[k] for k in ("city", "town", "village", "municipality", "hamlet",
+                                          "suburb", "county") if address.get(k)), None)
+        landmark = raw.get("name") or None
+        return Place(
+            name=str(landmark or name or location.address.split(",")[0]),
+            admin1=address.get("state") or address.get("region"),
+            country=address.get("country"),
+            country_code=(address.get("country_code") or "").upper() or None,
+        )
+    props = raw.get("properties")
+    if isinstance(props, dict):  # Photon (GeoJSON feature)
+        name = props.get("name") or props.get("city") or props.get("town") or props.get("village")
+        return Place(
+            name=str(name or location.address.split(",")[0]),
+            admin1=props.get("state"),
+            country=props.get("country"),
+            country_code=(props.get("countrycode") or "").upper() or None,
+        )
+    parts = [p.strip() for p in str(location.address or "").split(",") if p.strip()]
+    if not parts:
+        return None
+    return Place(name=parts[0], admin1=parts[1] if len(parts) > 2 else None,
+                 country=parts[-1] if len(parts) > 1 else None)
+
+
+class FallbackGeocoder:
+    """Ask ``primary`` (online) and fall back to ``backup`` (offline) when it fails; after
+    the first failure, stop asking and report it once through ``warn``."""
+
+    def __init__(self, primary: Any, backup: Any, warn: Callable[[str], None]) -> None:
+        self.primary = primary
+        self.backup = backup
+        self.warn = warn
+        self.name = getattr(primary, "name", "online")
+        self.failed = False
+
+    def reverse(self, lat: float, lon: float) -> Place | None:
+        if not self.failed:
+            try:
+                return self.primary.reverse(lat, lon)
+            except OnlineFailure as error:
+                self.failed = True
+                self.warn(f"geocoder {self.name} failed ({error}); offline names are used "
+                          "for the rest of this run")
+        return self.backup.reverse(lat, lon)

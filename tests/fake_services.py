@@ -1,0 +1,128 @@
+"""Local stand-ins for Nominatim, Photon and Overpass on 127.0.0.1, answering in each
+service's real response format, counting requests, and failing on demand."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# names with a non-Latin script and markup characters, to follow into every output
+PLACES = [
+    (34.9949, 135.7850, "清水寺 <Kiyomizu> & \"temple\"", "京都市", "京都府", "日本", "jp"),
+    (34.9671, 135.7727, "伏見稲荷大社", "京都市", "京都府", "日本", "jp"),
+    (35.0037, 135.7788, "=Gion, 祇園", "京都市", "京都府", "日本", "jp"),
+]
+
+
+def nearest(lat: float, lon: float):
+    return min(PLACES, key=lambda p: (p[0] - lat) ** 2 + (p[1] - lon) ** 2)
+
+
+class Service(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.mode = "ok"  # ok | 429 | 500 | slow | malformed
+        self.requests: list[tuple[str, dict, dict]] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a client that timed out on purpose closed the connection: not news
+
+    @property
+    def domain(self) -> str:
+        return f"127.0.0.1:{self.server_address[1]}"
+
+    def count(self, path: str) -> int:
+        return sum(1 for p, _, _ in self.requests if p == path)
+
+    def close(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: Service
+
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+    def _answer(self, params: dict) -> None:
+        with self.server.lock:
+            self.server.requests.append((self.path.split("?")[0], params, dict(self.headers)))
+        mode = self.server.mode
+        if mode == "429":
+            self.send_response(429)
+            self.send_header("Retry-After", "3")
+            self.end_headers()
+            return
+        if mode == "500":
+            self.send_response(500)
+            self.end_headers()
+            return
+        if mode == "slow":
+            time.sleep(1.5)
+        path = self.path.split("?")[0]
+        if path == "/api/interpreter":
+            body = overpass(params)
+        elif "format" in params:
+            body = nominatim(params)
+        else:
+            body = photon(params)
+        data = b"{not json" if mode == "malformed" else json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        query = urllib.parse.urlsplit(self.path).query
+        self._answer({k: v[0] for k, v in urllib.parse.parse_qs(query).items()})
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode()
+        self._answer({k: v[0] for k, v in urllib.parse.parse_qs(body).items()})
+
+
+def nominatim(params: dict) -> dict:
+    lat, lon = float(params["lat"]), float(params["lon"])
+    p = nearest(lat, lon)
+    return {"place_id": 1, "licence": "Data © OpenStreetMap contributors, ODbL 1.0",
+            "osm_type": "node", "osm_id": 42, "lat": str(p[0]), "lon": str(p[1]),
+            "name": p[2], "display_name": f"{p[2]}, {p[3]}, {p[4]}, {p[5]}",
+            "address": {"tourism": p[2], "city": p[3], "state": p[4], "country": p[5],
+                        "country_code": p[6]},
+            "boundingbox": [str(p[0]), str(p[0]), str(p[1]), str(p[1])]}
+
+
+def photon(params: dict) -> dict:
+    lat, lon = float(params["lat"]), float(params["lon"])
+    p = nearest(lat, lon)
+    return {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": [p[1], p[0]]},
+        "properties": {"osm_id": 42, "osm_type": "N", "name": p[2], "city": p[3],
+                       "state": p[4], "country": p[5], "countrycode": p[6].upper(),
+                       "type": "house"}}]}
+
+
+def overpass(params: dict) -> dict:
+    query = params.get("data", "")
+    around = query.split("(around:", 1)[1].split(")", 1)[0]
+    _, lat, lon = (float(x) for x in around.split(","))
+    return {"version": 0.6, "generator": "Overpass API", "elements": [
+        {"type": "node", "id": 1, "lat": lat + 0.0005, "lon": lon,
+         "tags": {"tourism": "museum", "name": "Museum <b>&</b> \"Art\"", "name:ja": "美術館"}},
+        {"type": "way", "id": 2, "center": {"lat": lat + 0.0001, "lon": lon},
+         "tags": {"amenity": "restaurant", "name": "=Ramen 一蘭"}},
+        {"type": "node", "id": 3, "lat": lat + 0.002, "lon": lon,
+         "tags": {"tourism": "viewpoint", "name": "View"}},
+        {"type": "node", "id": 4, "lat": lat, "lon": lon, "tags": {"shop": "bakery",
+                                                                   "name": "Not listed"}},
+    ]}
