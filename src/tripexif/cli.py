@@ -351,7 +351,7 @@ def cluster_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-SCAN_FORMATS = ["table", "json", "geojson", "gpx", "csv"]
+SCAN_FORMATS = ["table", "json", "geojson", "gpx", "csv", "html"]
 
 
 def nearby_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -430,6 +430,10 @@ def render_itinerary(ctx: Context, itinerary: Any, fmt: str) -> str:
         from tripexif.export.gpx import to_gpx
 
         return to_gpx(itinerary)
+    if fmt == "html":
+        from tripexif.export.html_map import to_html
+
+        return to_html(itinerary)
     from tripexif.export.csv_stops import to_csv
 
     return to_csv(itinerary)
@@ -451,6 +455,46 @@ def advise(ctx: Context, itinerary: Any, ignored: int) -> None:
         ctx.warn(f"{text_path(photo.path)}: {photo.error}")
     if len(itinerary.errors) > 5:
         ctx.warn(f"... and {len(itinerary.errors) - 5} more unreadable files (see -f json)")
+
+
+@cli.command("map")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--tiles", default=None, metavar="URL",
+              help="Tile URL template (default: OpenStreetMap's standard tiles).")
+@click.option("--tiles-attribution", default=None, metavar="TEXT",
+              help="Attribution the tile provider requires (shown on the map).")
+@click.option("--thumbnails", is_flag=True,
+              help="Show the photos' small embedded EXIF thumbnails in popups (off by default: "
+                   "they put your pictures in the file).")
+@cluster_options
+@geocoder_options
+@common_options
+@handle_errors
+def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: str | None,
+                thumbnails: bool, stop_radius: float, max_gap: str, min_stop_photos: int,
+                geocoder: str, geocoder_option: tuple[str, ...], language: str | None,
+                output: str | None, null: bool, camera_tz: tuple[str, ...],
+                clock_offset: tuple[str, ...], default_tz: str | None, jobs: int | None,
+                no_cache: bool, quiet: bool, progress: bool | None) -> None:
+    """The trip on an interactive map: one HTML file that opens from disk (-o trip.html)."""
+    from tripexif.export.html_map import OSM_ATTRIBUTION, OSM_TILES, to_html
+    from tripexif.itinerary import ClusterSettings, build
+    from tripexif.thumbnails import embedded_thumbnail
+
+    ctx = Context(quiet, progress, jobs, no_cache)
+    if output and not output.lower().endswith((".html", ".htm")):
+        raise UsageError(f"-o {output!r}: the map is an HTML file; name it *.html")
+    settings = time_settings(camera_tz, clock_offset, default_tz)
+    clustering = ClusterSettings(stop_radius, parse_duration(max_gap), min_stop_photos)
+    coder = make_geocoder(geocoder, geocoder_option, ctx, language)
+    paths_in = input_paths(paths, null)
+    photoset = load_photos(ctx, paths_in, settings, output)
+    itinerary = build(photoset.photos, clustering, coder, photoset.warnings)
+    advise(ctx, itinerary, photoset.ignored)
+    page = to_html(itinerary, tiles or OSM_TILES,
+                   tiles_attribution or (OSM_ATTRIBUTION if not tiles else ""),
+                   embedded_thumbnail if thumbnails else None)
+    emit(ctx, output, page, read_paths(paths_in, photoset))
 
 
 @cli.command()

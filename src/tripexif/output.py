@@ -64,6 +64,9 @@ def write_atomic(output: str, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temp, 0o666 & ~mask)  # mkstemp makes 0600; a normal file is expected
         os.replace(temp, output)
     except BaseException as exc:  # includes KeyboardInterrupt: never leave the temp file
         with contextlib.suppress(OSError):

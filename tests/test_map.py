@@ -1,0 +1,118 @@
+"""The HTML map, opened in headless Chromium with the network blocked."""
+
+import json
+import os
+import shutil
+from datetime import datetime, timedelta
+
+import pytest
+
+from tripexif.export.html_map import to_html
+from tripexif.itinerary import ClusterSettings, build
+from tripexif.model import Place
+from tripexif.pipeline import load
+from tripexif.times import TimeSettings
+from trips import Shot, write
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+XSS = '<img src=x onerror="window.__xss=1">'
+
+
+class XssGeocoder:
+    name = "xss"
+
+    def reverse(self, lat, lon):
+        if lat > 35:
+            return Place(name=XSS, country="Japan", country_code="JP")
+        return Place(name="Fushimi", admin1="Kyoto", country="Japan", country_code="JP")
+
+
+@pytest.fixture
+def itinerary(tmp_path):
+    start = datetime(2025, 4, 2, 9, 0)
+    shots = []
+    places = [(34.9671, 135.7727), (35.0037, 135.7788)]
+    for day in range(2):
+        for stop, pos in enumerate(places):
+            for i in range(2):
+                shots.append(Shot(f"d{day}s{stop}p{i}.jpg",
+                                  start + timedelta(days=day, hours=3 * stop, minutes=i),
+                                  "Asia/Tokyo", *pos))
+    shots.append(Shot("passing.jpg", start + timedelta(hours=5), "Asia/Tokyo", 34.8843, 135.80))
+    photos = load([str(write(tmp_path / "t", shots))], TimeSettings()).photos
+    return build(photos, ClusterSettings(), XssGeocoder())
+
+
+def test_page_is_self_contained_and_data_is_inert(itinerary):
+    page = to_html(itinerary)
+    assert "<script src" not in page and "<link" not in page  # nothing from a CDN
+    assert XSS not in page  # names only travel as escaped JSON
+    data = page.split('id="trip-data">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(data)["days"][0]["points"][1]["place"] == XSS + ", Japan"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (Debian package chromium)")
+def test_map_in_a_real_browser(itinerary, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    page_file = tmp_path / "trip.html"
+    page_file.write_text(to_html(itinerary), encoding="utf-8")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        try:
+            page = browser.new_page()
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            blocked = []
+
+            def block(route):
+                if not route.request.url.startswith(("file:", "data:")):
+                    blocked.append(route.request.url)
+                    return route.abort()
+                return route.continue_()
+
+            page.route("**/*", block)
+            page.goto(page_file.as_uri())
+            page.wait_for_selector(".stop-marker")
+            assert errors == []
+            assert page.locator(".stop-marker").count() == 4
+            assert page.locator("path.waypoint-dot").count() == 1
+            assert page.locator("path.trip-route").count() == 2
+            assert all(u.startswith("https://tile.openstreetmap.org/") for u in blocked)
+            # the legend hides a day (day 2's markers sit on top of day 1's)
+            page.locator(".legend input").nth(1).uncheck()
+            assert page.locator(".stop-marker").count() == 2
+            assert page.locator("path.trip-route").count() == 1
+            page.locator(".stop-marker").nth(1).click()
+            popup = page.locator(".leaflet-popup-content")
+            popup.wait_for()
+            text = popup.inner_text()
+            assert XSS in text and "2025-04-02" in text and "2 photos" in text
+            assert page.evaluate("window.__xss") is None
+            assert page.locator(".leaflet-popup-content img").count() == 0
+            assert "OpenStreetMap contributors" in page.locator(
+                ".leaflet-control-attribution").inner_text()
+            page.locator(".legend input").nth(1).check()
+            assert page.locator(".stop-marker").count() == 4
+            assert errors == []
+        finally:
+            browser.close()
+
+
+def test_map_command(run, tmp_path, make_photo):
+    from tripexif import synth
+
+    make_photo("t/a.jpg", synth.Exif(datetime_original="2025:04:02 09:00:00", lat=35.0, lon=135.7))
+    make_photo("t/b.jpg", synth.Exif(datetime_original="2025:04:02 09:05:00", lat=35.0, lon=135.7))
+    out = tmp_path / "trip.html"
+    result = run("map", str(tmp_path / "t"), "-o", str(out), "--tiles",
+                 "https://tiles.example/{z}/{x}/{y}.png", "--tiles-attribution", "© Example")
+    assert result.exit_code == 0, result.stderr
+    page = out.read_text()
+    assert "https://tiles.example/{z}/{x}/{y}.png" in page and "© Example" in page
+    assert oct(os.stat(out).st_mode & 0o777) != "0o600"
+    result = run("map", str(tmp_path / "t"), "-o", str(tmp_path / "trip.json"))
+    assert result.exit_code == 2 and "name it *.html" in result.stderr
+    result = run("scan", str(tmp_path / "t"), "-o", str(tmp_path / "scan.html"))
+    assert result.exit_code == 0 and "leaflet" in (tmp_path / "scan.html").read_text().lower()
