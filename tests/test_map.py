@@ -12,6 +12,7 @@ from tripexif.itinerary import ClusterSettings, build
 from tripexif.model import Place
 from tripexif.pipeline import load
 from tripexif.times import TimeSettings
+
 from trips import Shot, write
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

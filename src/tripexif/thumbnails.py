@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from typing import BinaryIO
 
 MAX_THUMBNAIL = 64 * 1024
 
@@ -19,7 +20,9 @@ def embedded_thumbnail(path: str) -> bytes | None:
             head = fh.read(512)
             container = containers.locate(fh, os.fstat(fh.fileno()).st_size, head)
             blocks = [b.data for b in container.blocks if b.role == "tiff"]
-            sources = [io.BytesIO(b) for b in blocks] or ([fh] if container.tiff_in_file else [])
+            sources: list[BinaryIO] = [io.BytesIO(b) for b in blocks]
+            if not sources and container.tiff_in_file:
+                sources.append(fh)
             for source in sources:
                 tags = exifread.process_file(source, details=False, extract_thumbnail=True)
                 data = tags.get("JPEGThumbnail")
