@@ -162,20 +162,21 @@ def cli() -> None:
     you choose an online geocoder."""
 
 
-def emit(ctx: Context, output: str | None, text: str, inputs: Sequence[str]) -> None:
+def emit(ctx: Context, output: str | None, text: str,
+         inputs: tuple[list[str], list[str]]) -> None:
     from tripexif.output import check_target, write_atomic
 
     if output:
-        check_target(output, inputs)
+        check_target(output, *inputs)
         write_atomic(output, text)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
 
 
-def read_paths(arguments: Sequence[str], photoset: Any) -> list[str]:
-    """Every path this run read: the arguments and each file walked."""
-    return [*arguments, *(p.path for p in photoset.photos)]
+def read_paths(arguments: Sequence[str], photoset: Any) -> tuple[list[str], list[str]]:
+    """What this run read: the arguments, and each file walked."""
+    return list(arguments), [p.path for p in photoset.photos]
 
 
 def load_photos(ctx: Context, paths: list[str], settings: TimeSettings,

@@ -31,16 +31,20 @@ def format_for(
     return default
 
 
-def check_target(output: str, inputs: Iterable[str]) -> None:
+def check_target(output: str, inputs: Iterable[str], walked: Iterable[str] = ()) -> None:
     """Refuse to write over a folder, over one of the files being read (``inputs``: the
-    arguments and every file walked), or over any existing photo or video."""
+    arguments; ``walked``: every file found in folders), or over any existing photo or
+    video. Walked files are compared by name first: a library has thousands."""
     if os.path.isdir(output):
         raise UsageError(f"-o {output!r} is a folder; give a file name")
     if not os.path.exists(output):
         return
     target = os.path.realpath(output)
-    for path in inputs:
-        if os.path.realpath(path) == target:
+    info = os.stat(target)
+    name = os.path.basename(target)
+    candidates = [*inputs, *(p for p in walked if os.path.basename(p) == name)]
+    for path in candidates:
+        if os.path.realpath(path) == target or _same_file(path, info):
             raise UsageError(f"-o {output!r} is one of the input files; refusing to overwrite it")
     from tripexif.containers import sniff
 
@@ -51,6 +55,14 @@ def check_target(output: str, inputs: Iterable[str]) -> None:
         return
     if sniff(head) is not None:
         raise UsageError(f"-o {output!r} is a photo or video; refusing to overwrite it")
+
+
+def _same_file(path: str, info: os.stat_result) -> bool:
+    try:
+        other = os.stat(path)
+    except OSError:
+        return False
+    return (other.st_ino, other.st_dev) == (info.st_ino, info.st_dev)
 
 
 def write_atomic(output: str, text: str) -> None:
