@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -61,7 +60,7 @@ def build(
         for cluster in clusters:
             stop = _stop(date, cluster, settings, counters, names, previous)
             if nearby is not None and stop.kind == "stop":
-                stop = replace(stop, nearby=tuple(nearby.around(stop.lat, stop.lon)))
+                stop = stop._replace(nearby=tuple(nearby.around(stop.lat, stop.lon)))
             stops.append(stop)
             previous = stop
         built.append(Day(date, stops[0].timezone if stops else None, tuple(stops),
@@ -104,6 +103,6 @@ class _Namer:
         if key not in self.cache:
             place = self.geocoder.reverse(lat, lon)
             if place and place.distance_km is not None and place.distance_km > FAR_KM:
-                place = replace(place, name=f"{place.distance_km:.0f} km from {place.name}")
+                place = place._replace(name=f"{place.distance_km:.0f} km from {place.name}")
             self.cache[key] = place
         return self.cache[key]

@@ -18,9 +18,8 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from tripexif.model import Photo
@@ -32,18 +31,17 @@ QUARTER_HOUR = 15 * 60
 ZoneLookup = Callable[[float, float], "str | None"]
 
 
-@dataclass(frozen=True)
 class TimeSettings:
     """The user's time options. Keys are camera names as `photos` prints them, or ``*``."""
 
-    camera_tz: dict[str, str] = field(default_factory=dict)
-    clock_offset: dict[str, timedelta] = field(default_factory=dict)
-    default_tz: str | None = None
-
-    @cached_property
-    def _tables(self) -> tuple[dict[str, str], dict[str, timedelta]]:
-        return ({k.casefold(): v for k, v in self.camera_tz.items()},
-                {k.casefold(): v for k, v in self.clock_offset.items()})
+    def __init__(self, camera_tz: dict[str, str] | None = None,
+                 clock_offset: dict[str, timedelta] | None = None,
+                 default_tz: str | None = None) -> None:
+        self.camera_tz = dict(camera_tz or {})
+        self.clock_offset = dict(clock_offset or {})
+        self.default_tz = default_tz
+        self._tables = ({k.casefold(): v for k, v in self.camera_tz.items()},
+                        {k.casefold(): v for k, v in self.clock_offset.items()})
 
     def rule_for(self, camera: str | None) -> tuple[str | None, timedelta | None]:
         """The user's zone and clock offset for this camera (an exact name before ``*``)."""
