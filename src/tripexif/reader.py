@@ -72,6 +72,18 @@ def _special_kind(mode: int) -> str | None:
     return "not a regular file"
 
 
+def _unreachable(path: str, exc: OSError) -> Photo:
+    if isinstance(exc, FileNotFoundError):
+        return Photo(path, error="file vanished before it could be read")
+    if isinstance(exc, PermissionError):
+        return Photo(path, error="permission denied")
+    return Photo(path, error=f"cannot open: {exc.strerror or exc}")
+
+
+def _not_a_file(path: str, kind: str) -> Photo:
+    return Photo(path, skipped=f"{kind}, not a photo file: not read")
+
+
 def read_photo(path: str, budget: float = READ_BUDGET_S) -> Photo:
     """Read a file's position, camera and raw time fields. Problems become ``error``.
 
@@ -80,14 +92,10 @@ def read_photo(path: str, budget: float = READ_BUDGET_S) -> Photo:
     is abandoned with an error."""
     try:
         kind = _special_kind(os.stat(path).st_mode)
-    except FileNotFoundError:
-        return Photo(path, error="file vanished before it could be read")
-    except PermissionError:
-        return Photo(path, error="permission denied")
     except OSError as exc:
-        return Photo(path, error=f"cannot open: {exc.strerror or exc}")
+        return _unreachable(path, exc)
     if kind:
-        return Photo(path, skipped=f"{kind}, not a photo file: not read")
+        return _not_a_file(path, kind)
     try:
         with _Deadline(budget):
             return _read(path)
@@ -100,18 +108,14 @@ def _read(path: str) -> Photo:
 
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        return Photo(path, error="file vanished before it could be read")
-    except PermissionError:
-        return Photo(path, error="permission denied")
     except OSError as exc:
-        return Photo(path, error=f"cannot open: {exc.strerror or exc}")
+        return _unreachable(path, exc)
     with os.fdopen(fd, "rb") as fh:
         try:
             info = os.fstat(fd)
             kind = _special_kind(info.st_mode)
             if kind:  # it changed since the stat above
-                return Photo(path, skipped=f"{kind}, not a photo file: not read")
+                return _not_a_file(path, kind)
             head = fh.read(HEAD_BYTES)
             if not head:
                 return Photo(path, error="empty file")

@@ -125,20 +125,16 @@ def _gps_entries(exif: Exif) -> list[tuple[int, int, int, bytes]]:
         dms(exif.lon) if exif.lon is not None else None)
     if lat is not None or lon is not None:
         out.append(_entry(0x0000, BYTE, [2, 3, 0, 0]))
-    if lat is not None:
-        ref = exif.lat_ref
+    axes = ((lat, exif.lat, exif.lat_ref, "SN", 0x0001),
+            (lon, exif.lon, exif.lon_ref, "WE", 0x0003))
+    for rationals, value, ref, signs, tag in axes:
+        if rationals is None:
+            continue
         if ref == "auto":
-            ref = "S" if (exif.lat or 0) < 0 else "N"
+            ref = signs[0] if (value or 0) < 0 else signs[1]
         if ref is not None:
-            out.append(_entry(0x0001, ASCII, ref))
-        out.append(_entry(0x0002, RATIONAL, lat))
-    if lon is not None:
-        ref = exif.lon_ref
-        if ref == "auto":
-            ref = "W" if (exif.lon or 0) < 0 else "E"
-        if ref is not None:
-            out.append(_entry(0x0003, ASCII, ref))
-        out.append(_entry(0x0004, RATIONAL, lon))
+            out.append(_entry(tag, ASCII, ref))
+        out.append(_entry(tag + 1, RATIONAL, rationals))
     if exif.alt is not None:
         out.append(_entry(0x0005, BYTE, [1 if exif.alt < 0 else 0]))
         out.append(_entry(0x0006, RATIONAL, [(round(abs(exif.alt) * 100), 100)]))
