@@ -117,3 +117,24 @@ def test_map_command(run, tmp_path, make_photo):
     assert result.exit_code == 2 and "name it *.html" in result.stderr
     result = run("scan", str(tmp_path / "t"), "-o", str(tmp_path / "scan.html"))
     assert result.exit_code == 0 and "leaflet" in (tmp_path / "scan.html").read_text().lower()
+
+
+def test_thumbnails_come_from_exif_only_when_asked(run, corpus, tmp_path):
+    folder = corpus / "exif-samples" / "jpg" / "gps"
+    plain = tmp_path / "plain.html"
+    with_thumbs = tmp_path / "thumbs.html"
+    assert run("map", str(folder), "-o", str(plain), "--no-cache").exit_code == 0
+    assert run("map", str(folder), "-o", str(with_thumbs), "--thumbnails",
+               "--no-cache").exit_code == 0
+    assert "data:image/jpeg;base64,/9j/" not in plain.read_text()
+    page = with_thumbs.read_text()
+    assert page.count("data:image/jpeg;base64,/9j/") >= 2
+    biggest = max(path.stat().st_size for path in folder.iterdir())
+    assert len(page) < 2 * biggest + 400_000  # thumbnails, never the full images
+
+
+def test_progress_can_be_forced(run, tmp_path, make_photo):
+    make_photo("t/a.jpg")
+    result = run("photos", str(tmp_path / "t"), "--progress", "-f", "json")
+    assert result.exit_code == 0
+    json.loads(result.stdout)  # stdout stays clean data

@@ -95,6 +95,7 @@ class Context:
         self._index: Any = None
         self._err: Any = None
         self.quiet = quiet
+        self.force_progress = bool(progress) and not quiet
         self.show_progress = (not quiet) and (progress if progress is not None
                                               else sys.stderr.isatty())
 
@@ -104,7 +105,8 @@ class Context:
         if self._err is None:
             from rich.console import Console
 
-            self._err = Console(stderr=True, highlight=False, soft_wrap=True)
+            self._err = Console(stderr=True, highlight=False, soft_wrap=True,
+                                force_terminal=True if self.force_progress else None)
         return self._err
 
     def index(self) -> Any:
