@@ -137,14 +137,6 @@ class Index:
                 db.execute("ROLLBACK")
                 raise
 
-    def forget(self, paths: Iterable[str]) -> None:
-        db = self._connect()
-        paths = list(paths)
-        if db is None or not paths:
-            return
-        with contextlib.suppress(sqlite3.Error):
-            db.executemany("DELETE FROM files WHERE path = ?", [(os.fsencode(p),) for p in paths])
-
     def zones(self) -> dict[str, str | None]:
         db = self._connect()
         if db is None:

@@ -102,10 +102,6 @@ class ZoneFinder:
             self._new = {}
 
 
-def fixed_offset(offset: timedelta) -> tzinfo:
-    return timezone(offset)
-
-
 def parse_offset(text: str) -> timedelta:
     """ "+05:30" / "-04:00:00" -> timedelta; ValueError when malformed."""
     text = text.strip()
