@@ -16,7 +16,8 @@ from typing import Any, NamedTuple
 
 from tripexif import __version__
 from tripexif.geo import distance_km
-from tripexif.geocode.online import BACKOFF_S, MAX_WAIT_S, RETRIES, RateLimiter
+from tripexif.geocode.cache import remembered
+from tripexif.polite import RETRIES, RateLimiter, Retryable, call_politely
 
 DEFAULT_ENDPOINT = "https://overpass-api.de/api/interpreter"
 PUBLIC_INTERVAL_S = 1.0
@@ -49,9 +50,9 @@ def _query(lat: float, lon: float, radius_m: int) -> str:
     return f"[out:json][timeout:25];({''.join(parts)});out center tags;"
 
 
-def parse(answer: dict[str, Any], lat: float, lon: float, count: int | None = None,
+def parse(answer: dict[str, Any], lat: float, lon: float,
           language: str | None = None) -> list[NearbyPlace]:
-    """The ``count`` nearest places to see and the ``count`` nearest to eat (all: None)."""
+    """The named places to see, then to eat, each nearest first."""
     found: dict[str, list[NearbyPlace]] = {"see": [], "eat": []}
     for element in answer.get("elements", []):
         tags = element.get("tags") or {}
@@ -67,7 +68,7 @@ def parse(answer: dict[str, Any], lat: float, lon: float, count: int | None = No
         found[kind].append(NearbyPlace(str(name), category, kind, metres, url))
     out: list[NearbyPlace] = []
     for kind in ("see", "eat"):
-        out.extend(sorted(found[kind], key=lambda p: (p.distance_m, p.name))[:count])
+        out.extend(sorted(found[kind], key=lambda p: (p.distance_m, p.name)))
     return out
 
 
@@ -99,34 +100,31 @@ class OverpassClient:
         return f"overpass|{self.endpoint}|{self.radius_m}|{self.language or ''}"
 
     def around(self, lat: float, lon: float) -> list[NearbyPlace]:
+        """Every named place to see or eat within the radius, nearest first per kind."""
         body = urllib.parse.urlencode({"data": _query(lat, lon, self.radius_m)}).encode()
-        delay = BACKOFF_S
-        for attempt in range(RETRIES + 1):
-            self.limiter.wait()
-            self.requests += 1
-            request = urllib.request.Request(self.endpoint, data=body, headers={
-                "User-Agent": f"tripexif/{__version__}"})
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    answer = json.loads(response.read().decode("utf-8"))
-                if not isinstance(answer, dict):
-                    raise NearbyFailure("Overpass answered something that is not an object")
-                return parse(answer, lat, lon, None, self.language)
-            except urllib.error.HTTPError as error:
-                if error.code != 429 and error.code < 500:
-                    raise NearbyFailure(f"Overpass answered HTTP {error.code}") from error
-                retry_after = error.headers.get("Retry-After") if error.headers else None
-                wait = float(retry_after) if retry_after and retry_after.isdigit() else delay
-                reason = f"Overpass answered HTTP {error.code}"
-            except (ValueError, UnicodeDecodeError) as error:
-                raise NearbyFailure("Overpass answered malformed JSON") from error
-            except (urllib.error.URLError, OSError) as error:  # refused, timed out
-                raise NearbyFailure(f"Overpass unreachable: {error}") from error
-            if attempt == RETRIES:
-                raise NearbyFailure(reason)
-            self.sleep(min(wait, MAX_WAIT_S))
-            delay *= 2
-        raise AssertionError("unreachable")
+        return call_politely(lambda: self._attempt(body, lat, lon), self.limiter, self.sleep,
+                             RETRIES, NearbyFailure)
+
+    def _attempt(self, body: bytes, lat: float, lon: float) -> list[NearbyPlace]:
+        self.requests += 1
+        request = urllib.request.Request(self.endpoint, data=body, headers={
+            "User-Agent": f"tripexif/{__version__}"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer = json.loads(response.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:
+            if error.code != 429 and error.code < 500:
+                raise NearbyFailure(f"Overpass answered HTTP {error.code}") from error
+            retry_after = error.headers.get("Retry-After") if error.headers else None
+            wait = float(retry_after) if retry_after and retry_after.isdigit() else None
+            raise Retryable(f"Overpass answered HTTP {error.code}", wait) from error
+        except (ValueError, UnicodeDecodeError) as error:
+            raise NearbyFailure("Overpass answered malformed JSON") from error
+        except (urllib.error.URLError, OSError) as error:  # refused, timed out
+            raise NearbyFailure(f"Overpass unreachable: {error}") from error
+        if not isinstance(answer, dict):
+            raise NearbyFailure("Overpass answered something that is not an object")
+        return parse(answer, lat, lon, self.language)
 
 
 class NearbyFinder:
@@ -148,23 +146,29 @@ class NearbyFinder:
 
     def _all(self, lat: float, lon: float) -> list[NearbyPlace]:
         key = f"{self.client.scope}|{lat:.4f},{lon:.4f}"
-        if key in self.memo:
-            return self.memo[key]
-        if self.index is not None:
-            found, packed = self.index.place(key)
-            if found and packed is not None:
-                self.memo[key] = [NearbyPlace(*row) for row in json.loads(packed)]
-                return self.memo[key]
-        if self.failed:
-            return []
-        try:
-            places = self.client.around(lat, lon)
-        except NearbyFailure as error:
-            self.failed = True
-            self.warn(f"nearby places are missing: {error}")
-            return []
-        self.memo[key] = places
-        if self.index is not None:
-            self.index.store_place(key, json.dumps([list(p) for p in places],
-                                                   ensure_ascii=False), time.time())
-        return places
+        if key not in self.memo:
+            try:
+                if self.index is None:
+                    self.memo[key] = self._ask(lat, lon)
+                else:
+                    self.memo[key] = remembered(self.index, key, lambda: self._ask(lat, lon),
+                                                _pack, _unpack)
+            except NearbyFailure as error:
+                if not self.failed:
+                    self.failed = True
+                    self.warn(f"nearby places are missing: {error}")
+                return []
+        return self.memo[key]
+
+    def _ask(self, lat: float, lon: float) -> list[NearbyPlace]:
+        if self.failed:  # one failure is enough: ask no more this run (cached answers still)
+            raise NearbyFailure("an earlier request failed")
+        return self.client.around(lat, lon)
+
+
+def _pack(places: list[NearbyPlace]) -> str:
+    return json.dumps([list(p) for p in places], ensure_ascii=False)
+
+
+def _unpack(packed: str | None) -> list[NearbyPlace]:
+    return [NearbyPlace(*row) for row in json.loads(packed or "[]")]

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from tripexif.geocode.base import Geocoder
 from tripexif.model import Place
+
+T = TypeVar("T")
 
 
 def pack_place(place: Place | None) -> str | None:
@@ -25,6 +28,20 @@ def unpack_place(text: str | None) -> Place | None:
     return Place(name, admin1, country, code, distance)
 
 
+def remembered(store: Any, key: str, compute: Callable[[], T],
+               pack: Callable[[T], str | None], unpack: Callable[[str | None], T],
+               clock: Callable[[], float] = time.time) -> T:
+    """The answer kept in ``store`` (an Index) under ``key``, else ``compute()``'s, kept.
+
+    An exception from ``compute`` is not kept: the next run asks again."""
+    found, packed = store.place(key)
+    if found:
+        return unpack(packed)
+    value = compute()
+    store.store_place(key, pack(value), clock())
+    return value
+
+
 class CachedGeocoder:
     def __init__(self, inner: Geocoder, store: object, scope: str,
                  clock: Callable[[], float] = time.time) -> None:
@@ -39,10 +56,5 @@ class CachedGeocoder:
         return f"{self.scope}|{lat:.4f},{lon:.4f}"
 
     def reverse(self, lat: float, lon: float) -> Place | None:
-        key = self.key(lat, lon)
-        found, packed = self.store.place(key)  # type: ignore[attr-defined]
-        if found:
-            return unpack_place(packed)
-        place = self.inner.reverse(lat, lon)
-        self.store.store_place(key, pack_place(place), self.clock())  # type: ignore[attr-defined]
-        return place
+        return remembered(self.store, self.key(lat, lon), lambda: self.inner.reverse(lat, lon),
+                          pack_place, unpack_place, self.clock)

@@ -17,35 +17,16 @@ from typing import Any
 from tripexif import __version__
 from tripexif.errors import ConfigError
 from tripexif.model import Place
+from tripexif.polite import RETRIES, RateLimiter, Retryable, call_politely
 
 USER_AGENT = f"tripexif/{__version__}"
 PUBLIC_INTERVALS = {"nominatim.openstreetmap.org": 1.0, "photon.komoot.io": 1.0}
-RETRIES = 3
-BACKOFF_S = 1.0
-MAX_WAIT_S = 60.0  # never wait longer than this for one Retry-After
 NUMBER_OPTIONS = ("timeout", "min_delay", "retries")
 OWN_OPTIONS = ("min_delay", "retries")  # tripexif's, not passed to geopy
 
 
 class OnlineFailure(Exception):
     """The service could not answer for this position (after retries)."""
-
-
-class RateLimiter:
-    """At least ``interval`` seconds between calls; the clock and sleeper are injectable."""
-
-    def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.interval = interval
-        self.clock = clock
-        self.sleep = sleep
-        self.last: float | None = None
-
-    def wait(self) -> None:
-        now = self.clock()
-        if self.last is not None and now - self.last < self.interval:
-            self.sleep(self.interval - (now - self.last))
-        self.last = self.clock()
 
 
 def valid_services() -> list[str]:
@@ -115,34 +96,28 @@ class OnlineGeocoder:
         return f"{self.name}|{self.endpoint}|{self.language or ''}"
 
     def reverse(self, lat: float, lon: float) -> Place | None:
+        return call_politely(lambda: self._attempt(lat, lon), self.limiter, self.sleep,
+                             self.retries, OnlineFailure)
+
+    def _attempt(self, lat: float, lon: float) -> Place | None:
         from geopy import exc as gx
 
-        delay = BACKOFF_S
-        for attempt in range(self.retries + 1):
-            self.limiter.wait()
-            self.requests += 1
-            try:
-                location = self.service.reverse((lat, lon), **self._kwargs)
-            except gx.GeocoderRateLimited as error:
-                wait = error.retry_after if error.retry_after is not None else delay
-                problem: Exception = error
-            except (gx.GeocoderServiceError, gx.GeocoderUnavailable) as error:
-                # 5xx, refused connections; GeocoderTimedOut and GeocoderParseError are
-                # subclasses too but retrying them rarely helps: fail fast on those
-                if isinstance(error, gx.GeocoderTimedOut | gx.GeocoderParseError |
-                              gx.GeocoderQueryError | gx.GeocoderAuthenticationFailure |
-                              gx.GeocoderInsufficientPrivileges):
-                    raise OnlineFailure(_reason(error)) from error
-                wait, problem = delay, error
-            except Exception as error:  # malformed answers surface as anything
+        self.requests += 1
+        try:
+            location = self.service.reverse((lat, lon), **self._kwargs)
+        except gx.GeocoderRateLimited as error:
+            raise Retryable(_reason(error), error.retry_after) from error
+        except (gx.GeocoderServiceError, gx.GeocoderUnavailable) as error:
+            # 5xx, refused connections; GeocoderTimedOut and GeocoderParseError are
+            # subclasses too but retrying them rarely helps: fail fast on those
+            if isinstance(error, gx.GeocoderTimedOut | gx.GeocoderParseError |
+                          gx.GeocoderQueryError | gx.GeocoderAuthenticationFailure |
+                          gx.GeocoderInsufficientPrivileges):
                 raise OnlineFailure(_reason(error)) from error
-            else:
-                return place_from(location)
-            if attempt == self.retries:
-                raise OnlineFailure(_reason(problem))
-            self.sleep(min(wait, MAX_WAIT_S))
-            delay *= 2
-        raise AssertionError("unreachable")
+            raise Retryable(_reason(error)) from error
+        except Exception as error:  # malformed answers surface as anything
+            raise OnlineFailure(_reason(error)) from error
+        return place_from(location)
 
 
 def _reason(error: Exception) -> str:
