@@ -129,14 +129,20 @@ class Context:
             line.append_text(shown(message))
             self.err.print(line, highlight=False)
 
-    def data_console(self, width: int | None = None) -> Any:
+    def rendered(self, draw: Callable[[Any, Any], None], value: Any) -> str:
+        """What ``draw(console, value)`` prints, as text. Piped, the width is at least 160
+        columns so tables are not folded to 80."""
         import shutil
 
         from rich.console import Console
 
-        if width is None and not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        width = None
+        if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
             width = max(shutil.get_terminal_size((160, 24)).columns, 160)
-        return Console(highlight=False, soft_wrap=False, width=width)
+        console = Console(highlight=False, soft_wrap=False, width=width)
+        with console.capture() as capture:
+            draw(console, value)
+        return capture.get()
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -164,7 +170,7 @@ def cli() -> None:
     you choose an online geocoder."""
 
 
-def emit(ctx: Context, output: str | None, text: str,
+def emit(output: str | None, text: str,
          inputs: tuple[list[str], list[str]]) -> None:
     from tripexif.output import check_target, write_atomic
 
@@ -229,14 +235,12 @@ def photos(paths: tuple[str, ...], fmt: str | None, output: str | None, null: bo
     if fmt == "table":
         from tripexif.render import photos_table
 
-        console = ctx.data_console()
-        with console.capture() as cap:
-            photos_table(console, photoset.photos)
-        emit(ctx, output, cap.get(), read_paths(paths_in, photoset))
+        emit(output, ctx.rendered(photos_table, photoset.photos),
+             read_paths(paths_in, photoset))
         return
     exporter = {"json": photo_export.to_json, "jsonl": photo_export.to_jsonl,
                 "csv": photo_export.to_csv}[fmt]
-    emit(ctx, output, exporter(photoset.photos), read_paths(paths_in, photoset))
+    emit(output, exporter(photoset.photos), read_paths(paths_in, photoset))
 
 
 def geocoder_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -310,14 +314,11 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
     records = answers(photoset.photos, coder)
     if fmt == "json":
         text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-        emit(ctx, output, text, read_paths(paths_in, photoset))
+        emit(output, text, read_paths(paths_in, photoset))
     else:
         from tripexif.render import where_text
 
-        console = ctx.data_console()
-        with console.capture() as cap:
-            where_text(console, records)
-        emit(ctx, output, cap.get(), read_paths(paths_in, photoset))
+        emit(output, ctx.rendered(where_text, records), read_paths(paths_in, photoset))
     if not any(p.error is None and p.skipped is None for p in photoset.photos):
         sys.exit(1)
 
@@ -409,7 +410,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: s
         finder = NearbyFinder(client, ctx.index(), ctx.warn)
     itinerary = build(photoset.photos, clustering, coder, photoset.warnings, finder)
     advise(ctx, itinerary, photoset.ignored)
-    emit(ctx, output, render_itinerary(ctx, itinerary, fmt),
+    emit(output, render_itinerary(ctx, itinerary, fmt),
          read_paths(paths_in, photoset))
 
 
@@ -417,10 +418,7 @@ def render_itinerary(ctx: Context, itinerary: Any, fmt: str) -> str:
     if fmt == "table":
         from tripexif.render import itinerary_table
 
-        console = ctx.data_console()
-        with console.capture() as cap:
-            itinerary_table(console, itinerary)
-        return cap.get()
+        return ctx.rendered(itinerary_table, itinerary)
     if fmt == "json":
         from tripexif.export.itinerary_json import to_json
 
@@ -497,7 +495,7 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
     page = to_html(itinerary, tiles or OSM_TILES,
                    tiles_attribution or (OSM_ATTRIBUTION if not tiles else ""),
                    embedded_thumbnail if thumbnails else None)
-    emit(ctx, output, page, read_paths(paths_in, photoset))
+    emit(output, page, read_paths(paths_in, photoset))
 
 
 @cli.command()

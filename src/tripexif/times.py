@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from tripexif.model import Photo
-from tripexif.zones import REAL_OFFSETS_MIN, format_offset, get_zone, localise
+from tripexif.zones import REAL_OFFSETS_MIN, format_offset, get_zone, localise, parse_offset
 
 PROFILE_WINDOW = timedelta(hours=24)
 QUARTER_HOUR = 15 * 60
@@ -114,8 +114,7 @@ def _explicit(photo: Photo, settings: TimeSettings) -> _Fix | None:
 @lru_cache(maxsize=256)
 def _offset(text: str) -> tuple[timedelta, tzinfo]:
     """"+09:00" -> the offset and a fixed zone for it (a library has only a few)."""
-    sign = -1 if text[0] == "-" else 1
-    offset = sign * timedelta(hours=int(text[1:3]), minutes=int(text[4:6]))
+    offset = parse_offset(text)
     return offset, timezone(offset)
 
 
