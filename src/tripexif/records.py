@@ -63,6 +63,17 @@ def place_text(stop: Stop) -> str | None:
     return stop.place.display if stop.place else None
 
 
+def place_label(stop: Stop) -> str:
+    """The place for people to read: its name, or its coordinates when it has none."""
+    return stop.place.display if stop.place else f"{stop.lat:.5f}, {stop.lon:.5f}"
+
+
+def clock_span(stop: Stop) -> str:
+    """"09:05–09:26" (local; a stop never spans two local days), or "16:05" for one photo."""
+    text = f"{stop.arrival:%H:%M}"
+    return text + (f"–{stop.departure:%H:%M}" if stop.departure != stop.arrival else "")
+
+
 def stop_record(stop: Stop) -> dict[str, Any]:
     """A STOP (or WAYPOINT) as the contract names its fields, plus a few extensions."""
     base: dict[str, Any] = {"day": stop.day}

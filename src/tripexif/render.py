@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tripexif.model import Itinerary, Photo
-from tripexif.records import text_path
+from tripexif.records import clock_span, place_label, text_path
 
 _CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {0x7F: "\\x7f"}
 _CONTROL.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
@@ -93,10 +93,6 @@ def where_text(console: Console, records: Sequence[dict]) -> None:
             console.print(line)
 
 
-def _clock(moment: datetime) -> str:
-    return f"{moment:%H:%M}"
-
-
 def _km(value: float) -> str:
     return f"{value:,.1f} km" if value >= 0.05 else "—"
 
@@ -116,12 +112,10 @@ def itinerary_table(console: Console, itinerary: Itinerary) -> None:
         table.add_column("photos", justify="right")
         table.add_column("from previous", justify="right")
         for stop in day.stops:
-            span = _clock(stop.arrival)
-            if stop.departure != stop.arrival:
-                span += f"–{_clock(stop.departure)}"
+            span = clock_span(stop)
             if stop.timezone != day.timezone and stop.timezone:
                 span += f" ({stop.timezone})"
-            place = shown(stop.place.display if stop.place else f"{stop.lat:.5f}, {stop.lon:.5f}")
+            place = shown(place_label(stop))
             if stop.kind == "stop":
                 table.add_row(str(stop.index), span, place, str(len(stop.photos)),
                               _km(stop.distance_km))

@@ -6,7 +6,7 @@ from datetime import timezone
 
 from tripexif import __version__
 from tripexif.model import Itinerary, Stop
-from tripexif.records import text_path
+from tripexif.records import clock_span, text_path
 
 # characters XML 1.0 forbids even when escaped (a file name may hold them)
 _XML_FORBIDDEN = {i: f"\\x{i:02x}" for i in [*range(0, 9), 11, 12, *range(14, 32)]}
@@ -17,10 +17,7 @@ def _xml_text(text: str) -> str:
 
 
 def _time_range(stop: Stop) -> str:
-    start, end = stop.arrival, stop.departure
-    text = f"{start:%Y-%m-%d %H:%M}"
-    if end != start:
-        text += f"–{end:%H:%M}" if end.date() == start.date() else f"–{end:%Y-%m-%d %H:%M}"
+    text = f"{stop.arrival:%Y-%m-%d} {clock_span(stop)}"
     zone = f" {stop.timezone}" if stop.timezone else ""
     count = len(stop.photos)
     return f"{text}{zone}, {count} photo{'s' if count != 1 else ''}"

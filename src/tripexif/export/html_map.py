@@ -17,7 +17,7 @@ from typing import Any
 
 from tripexif.export.geojson import split_antimeridian
 from tripexif.model import Itinerary, Stop
-from tripexif.records import iso, text_path
+from tripexif.records import clock_span, iso, place_label, text_path
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
@@ -41,10 +41,7 @@ def _script_json(value: Any) -> str:
 
 
 def _span(stop: Stop) -> str:
-    text = f"{stop.arrival:%H:%M}"
-    if stop.departure != stop.arrival:
-        text += f"–{stop.departure:%H:%M}"
-    return text + (f" ({stop.timezone})" if stop.timezone else "")
+    return clock_span(stop) + (f" ({stop.timezone})" if stop.timezone else "")
 
 
 def map_data(itinerary: Itinerary,
@@ -63,7 +60,7 @@ def map_data(itinerary: Itinerary,
                         break
             points.append({
                 "kind": stop.kind, "index": stop.index, "lat": stop.lat, "lon": stop.lon,
-                "place": stop.place.display if stop.place else f"{stop.lat:.5f}, {stop.lon:.5f}",
+                "place": place_label(stop),
                 "time": _span(stop), "arrival": iso(stop.arrival), "photos": len(stop.photos),
                 "files": [text_path(f) for f in stop.files[:50]], "thumbnails": thumbs,
             })
