@@ -391,7 +391,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: s
          clock_offset: tuple[str, ...], default_tz: str | None, jobs: int | None,
          no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """The itinerary: local days, the stops of each day, and their place names."""
-    from tripexif.itinerary import ClusterSettings, build
+    from tripexif.itinerary import ClusterSettings
     from tripexif.output import format_for
 
     ctx = Context(quiet, progress, jobs, no_cache)
@@ -399,8 +399,6 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: s
     settings = time_settings(camera_tz, clock_offset, default_tz)
     clustering = ClusterSettings(stop_radius, parse_duration(max_gap), min_stop_photos)
     coder = make_geocoder(geocoder, geocoder_option, ctx, language)
-    paths_in = input_paths(paths, null)
-    photoset = load_photos(ctx, paths_in, settings, output)
     finder = None
     if nearby:
         from tripexif.nearby import DEFAULT_ENDPOINT, NearbyFinder, OverpassClient
@@ -408,10 +406,21 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: s
         client = OverpassClient(overpass_url or DEFAULT_ENDPOINT, nearby_radius, nearby_count,
                                 language)
         finder = NearbyFinder(client, ctx.index(), ctx.warn)
-    itinerary = build(photoset.photos, clustering, coder, photoset.warnings, finder)
+    paths_in = input_paths(paths, null)
+    itinerary, read = make_itinerary(ctx, paths_in, settings, clustering, coder, output, finder)
+    emit(output, render_itinerary(ctx, itinerary, fmt), read)
+
+
+def make_itinerary(ctx: Context, paths_in: list[str], settings: TimeSettings,
+                   clustering: Any, coder: Any, output: str | None,
+                   nearby: Any = None) -> tuple[Any, tuple[list[str], list[str]]]:
+    """Load the photos, build the itinerary, advise on stderr; with what the run read."""
+    from tripexif.itinerary import build
+
+    photoset = load_photos(ctx, paths_in, settings, output)
+    itinerary = build(photoset.photos, clustering, coder, photoset.warnings, nearby)
     advise(ctx, itinerary, photoset.ignored)
-    emit(output, render_itinerary(ctx, itinerary, fmt),
-         read_paths(paths_in, photoset))
+    return itinerary, read_paths(paths_in, photoset)
 
 
 def render_itinerary(ctx: Context, itinerary: Any, fmt: str) -> str:
@@ -479,7 +488,7 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
                 no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """The trip on an interactive map: one HTML file that opens from disk (-o trip.html)."""
     from tripexif.export.html_map import OSM_ATTRIBUTION, OSM_TILES, to_html
-    from tripexif.itinerary import ClusterSettings, build
+    from tripexif.itinerary import ClusterSettings
     from tripexif.thumbnails import embedded_thumbnail
 
     ctx = Context(quiet, progress, jobs, no_cache)
@@ -489,13 +498,11 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
     clustering = ClusterSettings(stop_radius, parse_duration(max_gap), min_stop_photos)
     coder = make_geocoder(geocoder, geocoder_option, ctx, language)
     paths_in = input_paths(paths, null)
-    photoset = load_photos(ctx, paths_in, settings, output)
-    itinerary = build(photoset.photos, clustering, coder, photoset.warnings)
-    advise(ctx, itinerary, photoset.ignored)
+    itinerary, read = make_itinerary(ctx, paths_in, settings, clustering, coder, output)
     page = to_html(itinerary, tiles or OSM_TILES,
                    tiles_attribution or (OSM_ATTRIBUTION if not tiles else ""),
                    embedded_thumbnail if thumbnails else None)
-    emit(output, page, read_paths(paths_in, photoset))
+    emit(output, page, read)
 
 
 @cli.command()
