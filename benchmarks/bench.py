@@ -4,7 +4,7 @@
     python benchmarks/bench.py -n 1000 --memory 100000
 
 The library is made of real camera and phone EXIF blocks (maker notes and thumbnails included)
-copied from ../shared/corpus when it is present (else tripexif.synth's plain blocks), with
+copied from ../shared/corpus when it is present (else tests/synth.py's plain blocks), with
 the capture time and GPS position rewritten in place so that the photos form a trip.
 Timings are wall-clock seconds on this machine, with a warm page cache (each measured
 command is run once before it is timed). Not a test: nothing here asserts.
@@ -27,7 +27,8 @@ from pathlib import Path
 
 import exifread
 
-from tripexif import synth
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import synth  # noqa: E402  (the fixture writer lives with the tests)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

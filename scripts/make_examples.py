@@ -16,7 +16,8 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from tripexif import synth
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import synth  # noqa: E402  (the fixture writer lives with the tests)
 
 JST = timezone(timedelta(hours=9))
 PARIS_CLOCK = timedelta(hours=2)  # the camera's clock: UTC+02:00 (CEST)

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from tripexif import synth
 from tripexif.cli import cli
+
+import synth
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from tripexif import synth
+import synth
 
 KYOTO = synth.Exif(make="Apple", model="iPhone 15", datetime_original=datetime(2025, 4, 2, 9, 10),
                    offset_original="+09:00", lat=35.0037, lon=135.7788, alt=45.5)

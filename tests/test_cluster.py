@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tripexif.cluster import Point, cluster_points, metres
+from tripexif.trip.cluster import Point, cluster_points, metres
 
 T0 = datetime(2025, 6, 1, 8, 0)
 R = 200.0

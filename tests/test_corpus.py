@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from tripexif.reader import read_entry, read_photo
-from tripexif.walk import walk
+from tripexif.read.reader import read_entry, read_photo
+from tripexif.read.walk import walk
 
 pytestmark = pytest.mark.corpus
 

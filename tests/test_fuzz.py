@@ -14,8 +14,9 @@ from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tripexif import synth
-from tripexif.reader import read_photo
+from tripexif.read.reader import read_photo
+
+import synth
 
 EXAMPLES = int(os.environ.get("TRIPEXIF_FUZZ_EXAMPLES", "1000"))
 EXIF = synth.Exif(make="Apple", model="iPhone 15", datetime_original=datetime(2025, 4, 2, 9),

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from tripexif import gps, synth
+from tripexif.read import gps
+
+import synth
 
 
 def test_dms_to_signed_degrees():

@@ -16,17 +16,18 @@ from pathlib import Path
 import gpxpy
 import pytest
 
-from tripexif import containers, output
+from tripexif.clock.times import TimeSettings
+from tripexif.export import write as writer
 from tripexif.export.csv_stops import to_csv
 from tripexif.export.geojson import to_geojson
 from tripexif.export.gpx import to_gpx
 from tripexif.export.itinerary_json import to_json
-from tripexif.itinerary import ClusterSettings, build
 from tripexif.model import Place
 from tripexif.pipeline import load
-from tripexif.reader import read_entry, read_photo
-from tripexif.times import TimeSettings
-from tripexif.walk import walk
+from tripexif.read import containers
+from tripexif.read.reader import read_entry, read_photo
+from tripexif.read.walk import walk
+from tripexif.trip.itinerary import ClusterSettings, build
 
 from trips import Shot, write
 
@@ -192,9 +193,9 @@ def test_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(output.os, "replace", interrupted)
+    monkeypatch.setattr(writer.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        output.write_atomic(str(tmp_path / "trip.json"), "{}")
+        writer.write_atomic(str(tmp_path / "trip.json"), "{}")
     assert list(tmp_path.iterdir()) == []
 
 

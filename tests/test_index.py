@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from tripexif.index import Index
+from tripexif.clock.times import TimeSettings
 from tripexif.pipeline import load, read_all
-from tripexif.times import TimeSettings
-from tripexif.walk import walk
+from tripexif.read.walk import walk
+from tripexif.store.index import Index
 
 from trips import Shot, write
 

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tripexif.clock.times import TimeSettings
 from tripexif.export.html_map import to_html
-from tripexif.itinerary import ClusterSettings, build
 from tripexif.model import Place
 from tripexif.pipeline import load
-from tripexif.times import TimeSettings
+from tripexif.trip.itinerary import ClusterSettings, build
 
 from trips import Shot, write
 
@@ -102,7 +102,7 @@ def test_map_in_a_real_browser(itinerary, tmp_path):
 
 
 def test_map_command(run, tmp_path, make_photo):
-    from tripexif import synth
+    import synth
 
     make_photo("t/a.jpg", synth.Exif(datetime_original="2025:04:02 09:00:00", lat=35.0, lon=135.7))
     make_photo("t/b.jpg", synth.Exif(datetime_original="2025:04:02 09:05:00", lat=35.0, lon=135.7))

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 import gpxpy
 import pytest
-from fake_services import Service
 
+from tripexif.geocode.nearby import NearbyFailure, OverpassClient
 from tripexif.geocode.online import OnlineFailure, OnlineGeocoder
-from tripexif.nearby import NearbyFailure, OverpassClient
 
+from fake_services import Service
 from trips import Shot, write
 
 KIYOMIZU = (34.9949, 135.7850)

@@ -4,8 +4,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tripexif import synth
-from tripexif.reader import read_photo
+from tripexif.read.reader import read_photo
+
+import synth
 
 TRIP = synth.Exif(
     make="FUJIFILM", model="X-T5", datetime_original=datetime(2025, 4, 2, 9, 10, 0), subsec="25",

@@ -49,7 +49,7 @@ def test_home_clock_camera_across_the_atlantic_over_both_dst_switches(run, tmp_p
 
 
 def test_camera_clock_a_day_off_trusts_gps(run, tmp_path, make_photo):
-    from tripexif import synth
+    import synth
 
     exif = synth.Exif(make="NIKON", model="COOLPIX P6000",
                       datetime_original=datetime(2008, 10, 22, 16, 28, 39),

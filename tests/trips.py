@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from tripexif import synth
+import synth
 
 
 @dataclass(frozen=True)

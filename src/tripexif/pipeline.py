@@ -7,12 +7,12 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from tripexif.index import Index, cacheable, pack, unpack
+from tripexif.clock.times import TimeSettings, resolve
+from tripexif.clock.zones import ZoneFinder
 from tripexif.model import Photo
-from tripexif.reader import read_entry
-from tripexif.times import TimeSettings, resolve
-from tripexif.walk import Entry, walk
-from tripexif.zones import ZoneFinder
+from tripexif.read.reader import read_entry
+from tripexif.read.walk import Entry, walk
+from tripexif.store.index import Index, cacheable, pack, unpack
 
 CHUNK = 64  # files per task handed to a worker process
 PARALLEL_MIN = 256  # below this many files to read, one process is faster

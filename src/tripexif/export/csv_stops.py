@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from tripexif.export.records import iso, place_text
 from tripexif.export.textsafe import csv_text
 from tripexif.model import Itinerary
-from tripexif.records import iso, place_text
 
 HEADER = ("day", "index", "kind", "arrival", "departure", "timezone", "lat", "lon", "photos",
           "place", "country_code")

@@ -6,8 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from tripexif.export.records import stop_record, summary_record
 from tripexif.model import Itinerary
-from tripexif.records import stop_record, summary_record
 
 
 def split_antimeridian(coords: Sequence[tuple[float, float]]) -> list[list[list[float]]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timezone
 
 from tripexif import __version__
+from tripexif.export.records import clock_span, text_path
 from tripexif.model import Itinerary, Stop
-from tripexif.records import clock_span, text_path
 
 # characters XML 1.0 forbids even when escaped (a file name may hold them)
 _XML_FORBIDDEN = {i: f"\\x{i:02x}" for i in [*range(0, 9), 11, 12, *range(14, 32)]}

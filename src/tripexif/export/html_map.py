@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from tripexif.export.geojson import split_antimeridian
+from tripexif.export.records import clock_span, iso, place_label, text_path
 from tripexif.model import Itinerary, Stop
-from tripexif.records import clock_span, iso, place_label, text_path
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from tripexif.export.records import itinerary_record
 from tripexif.model import Itinerary
-from tripexif.records import itinerary_record
 
 
 def to_json(itinerary: Itinerary) -> str:

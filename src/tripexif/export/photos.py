@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from tripexif.export.records import EXTRA_FIELDS, PHOTO_FIELDS, photo_record
 from tripexif.export.textsafe import csv_text
 from tripexif.model import Photo
-from tripexif.records import EXTRA_FIELDS, PHOTO_FIELDS, photo_record
 
 
 def to_json(photos: Sequence[Photo]) -> str:

@@ -18,9 +18,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tripexif.geo import EARTH_RADIUS_KM
-from tripexif.index import cache_dir
 from tripexif.model import Place
+from tripexif.store.index import cache_dir
+from tripexif.trip.geo import EARTH_RADIUS_KM
 
 INDEX_VERSION = 1
 CELL_DEG = 0.5

@@ -16,8 +16,8 @@ from typing import Any
 
 from tripexif import __version__
 from tripexif.errors import ConfigError
+from tripexif.geocode.polite import RETRIES, RateLimiter, Retryable, call_politely
 from tripexif.model import Place
-from tripexif.polite import RETRIES, RateLimiter, Retryable, call_politely
 
 USER_AGENT = f"tripexif/{__version__}"
 PUBLIC_INTERVALS = {"nominatim.openstreetmap.org": 1.0, "photon.komoot.io": 1.0}

@@ -22,8 +22,8 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
 
+from tripexif.clock.zones import REAL_OFFSETS_MIN, format_offset, get_zone, localise, parse_offset
 from tripexif.model import Photo
-from tripexif.zones import REAL_OFFSETS_MIN, format_offset, get_zone, localise, parse_offset
 
 PROFILE_WINDOW = timedelta(hours=24)
 QUARTER_HOUR = 15 * 60

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-from tripexif.geo import EARTH_RADIUS_KM, distance_km
+from tripexif.trip.geo import EARTH_RADIUS_KM, distance_km
 
 T = TypeVar("T")
 GLITCH_LOOKAHEAD = 2  # this many consecutive stray fixes are treated as glitches

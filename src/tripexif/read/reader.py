@@ -8,10 +8,10 @@ import stat
 import threading
 from typing import Any
 
-from tripexif import containers
 from tripexif.errors import MetadataError
 from tripexif.model import Photo
-from tripexif.walk import Entry, has_media_extension
+from tripexif.read import containers
+from tripexif.read.walk import Entry, has_media_extension
 
 HEAD_BYTES = 512
 BMFF_VIDEOS = ("mp4", "mov")
@@ -104,7 +104,10 @@ def read_photo(path: str, budget: float = READ_BUDGET_S) -> Photo:
 
 
 def _read(path: str) -> Photo:
-    from tripexif import exif, quicktime  # exifread loads only when a file is really read
+    from tripexif.read import (
+        exif,
+        quicktime,  # exifread loads only when a file is really read
+    )
 
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from tripexif import __version__
-from tripexif.geo import distance_km
 from tripexif.geocode.cache import remembered
-from tripexif.polite import RETRIES, RateLimiter, Retryable, call_politely
+from tripexif.geocode.polite import RETRIES, RateLimiter, Retryable, call_politely
+from tripexif.trip.geo import distance_km
 
 DEFAULT_ENDPOINT = "https://overpass-api.de/api/interpreter"
 PUBLIC_INTERVAL_S = 1.0

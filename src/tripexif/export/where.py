@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from tripexif.export.records import photo_record
 from tripexif.geocode.base import Geocoder
 from tripexif.model import Photo, Place
-from tripexif.records import photo_record
 
 NO_GPS = "no GPS position in this file"
 

@@ -11,10 +11,10 @@ import struct
 from datetime import datetime, timedelta, timezone
 from typing import BinaryIO
 
-from tripexif import gps
-from tripexif.containers import boxes, find_box, read_at
-from tripexif.exif import Metadata, parse_datetime, parse_offset
 from tripexif.model import RawTimes
+from tripexif.read import gps
+from tripexif.read.containers import boxes, find_box, read_at
+from tripexif.read.exif import Metadata, parse_datetime, parse_offset
 
 _ISO6709 = re.compile(r"^([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)?")
 _EPOCH_1904 = datetime(1904, 1, 1, tzinfo=timezone.utc)

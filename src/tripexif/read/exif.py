@@ -13,10 +13,10 @@ from typing import Any, BinaryIO
 from exifread.core.exif_header import ExifHeader
 from exifread.tags.exif import EXIF_TAGS, GPS_TAGS
 
-from tripexif import gps
-from tripexif.containers import Container, TiffBlock
 from tripexif.errors import MetadataError
 from tripexif.model import RawTimes
+from tripexif.read import gps
+from tripexif.read.containers import Container, TiffBlock
 
 # exifread logs every oddity of a damaged file at WARNING; we report problems ourselves
 logging.getLogger("exifread").addHandler(logging.NullHandler())

@@ -46,7 +46,7 @@ def check_target(output: str, inputs: Iterable[str], walked: Iterable[str] = ())
     for path in candidates:
         if os.path.realpath(path) == target or _same_file(path, info):
             raise UsageError(f"-o {output!r} is one of the input files; refusing to overwrite it")
-    from tripexif.containers import sniff
+    from tripexif.read.containers import sniff
 
     try:
         with open(output, "rb") as fh:

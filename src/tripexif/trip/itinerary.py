@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from tripexif.cluster import Cluster, Point, cluster_points
-from tripexif.geo import distance_km
 from tripexif.geocode.base import Geocoder
 from tripexif.model import Day, Itinerary, Photo, Place, Stop
+from tripexif.trip.cluster import Cluster, Point, cluster_points
+from tripexif.trip.geo import distance_km
 
 FAR_KM = 50.0  # farther from any known place than this: say how far
 

@@ -15,7 +15,7 @@ from tripexif import __version__
 from tripexif.errors import TripexifError, UsageError
 
 if TYPE_CHECKING:
-    from tripexif.times import TimeSettings
+    from tripexif.clock.times import TimeSettings
 
 
 def _camera_pairs(values: Sequence[str], option: str) -> dict[str, str]:
@@ -31,8 +31,8 @@ def _camera_pairs(values: Sequence[str], option: str) -> dict[str, str]:
 
 def time_settings(camera_tz: Sequence[str], clock_offset: Sequence[str],
                   default_tz: str | None) -> TimeSettings:
-    from tripexif.times import TimeSettings
-    from tripexif.zones import get_zone, parse_offset
+    from tripexif.clock.times import TimeSettings
+    from tripexif.clock.zones import get_zone, parse_offset
 
     zones = _camera_pairs(camera_tz, "--camera-tz")
     for name in [*zones.values(), *([default_tz] if default_tz else [])]:
@@ -48,7 +48,7 @@ def time_settings(camera_tz: Sequence[str], clock_offset: Sequence[str],
 
 def input_paths(paths: Sequence[str], null: bool) -> list[str]:
     """PATH arguments with ``-`` replaced by the paths read from standard input."""
-    from tripexif.walk import read_path_list
+    from tripexif.read.walk import read_path_list
 
     out: list[str] = []
     for path in paths or (".",):
@@ -114,7 +114,7 @@ class Context:
         if self.no_cache:
             return None
         if self._index is None:
-            from tripexif.index import Index
+            from tripexif.store.index import Index
 
             self._index = Index()
         return self._index
@@ -123,7 +123,7 @@ class Context:
         if not self.quiet:
             from rich.text import Text
 
-            from tripexif.render import shown
+            from tripexif.cli.render import shown
 
             line = Text("warning: ", style="yellow")
             line.append_text(shown(message))
@@ -172,7 +172,7 @@ def cli() -> None:
 
 def emit(output: str | None, text: str,
          inputs: tuple[list[str], list[str]]) -> None:
-    from tripexif.output import check_target, write_atomic
+    from tripexif.export.write import check_target, write_atomic
 
     if output:
         check_target(output, *inputs)
@@ -191,7 +191,7 @@ def load_photos(ctx: Context, paths: list[str], settings: TimeSettings,
                 output: str | None = None) -> Any:
     """Walk, read and time the photos (after checking that -o can be written at all)."""
     if output:
-        from tripexif.output import check_target
+        from tripexif.export.write import check_target
 
         check_target(output, paths)
     from tripexif.pipeline import load, usable_cpus
@@ -225,7 +225,7 @@ def photos(paths: tuple[str, ...], fmt: str | None, output: str | None, null: bo
            jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """One record per photo or video: position, times, camera, or why it could not be read."""
     from tripexif.export import photos as photo_export
-    from tripexif.output import format_for
+    from tripexif.export.write import format_for
 
     ctx = Context(quiet, progress, jobs, no_cache)
     fmt = format_for(output, fmt, ["table", "json", "jsonl", "csv"], "table")
@@ -233,7 +233,7 @@ def photos(paths: tuple[str, ...], fmt: str | None, output: str | None, null: bo
     paths_in = input_paths(paths, null)
     photoset = load_photos(ctx, paths_in, settings, output)
     if fmt == "table":
-        from tripexif.render import photos_table
+        from tripexif.cli.render import photos_table
 
         emit(output, ctx.rendered(photos_table, photoset.photos),
              read_paths(paths_in, photoset))
@@ -302,8 +302,8 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
     Says plainly when a photo has no GPS position. Exits 1 when no photo could be read."""
     import json
 
-    from tripexif.output import format_for
-    from tripexif.where import answers
+    from tripexif.export.where import answers
+    from tripexif.export.write import format_for
 
     ctx = Context(quiet, progress, jobs, no_cache)
     fmt = format_for(output, fmt, ["table", "json"], "table")
@@ -316,7 +316,7 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
         text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
         emit(output, text, read_paths(paths_in, photoset))
     else:
-        from tripexif.render import where_text
+        from tripexif.cli.render import where_text
 
         emit(output, ctx.rendered(where_text, records), read_paths(paths_in, photoset))
     if not any(p.error is None and p.skipped is None for p in photoset.photos):
@@ -391,8 +391,8 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: s
          clock_offset: tuple[str, ...], default_tz: str | None, jobs: int | None,
          no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """The itinerary: local days, the stops of each day, and their place names."""
-    from tripexif.itinerary import ClusterSettings
-    from tripexif.output import format_for
+    from tripexif.export.write import format_for
+    from tripexif.trip.itinerary import ClusterSettings
 
     ctx = Context(quiet, progress, jobs, no_cache)
     fmt = format_for(output, fmt, SCAN_FORMATS, "table")
@@ -401,7 +401,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: s
     coder = make_geocoder(geocoder, geocoder_option, ctx, language)
     finder = None
     if nearby:
-        from tripexif.nearby import DEFAULT_ENDPOINT, NearbyFinder, OverpassClient
+        from tripexif.geocode.nearby import DEFAULT_ENDPOINT, NearbyFinder, OverpassClient
 
         client = OverpassClient(overpass_url or DEFAULT_ENDPOINT, nearby_radius, nearby_count,
                                 language)
@@ -415,7 +415,7 @@ def make_itinerary(ctx: Context, paths_in: list[str], settings: TimeSettings,
                    clustering: Any, coder: Any, output: str | None,
                    nearby: Any = None) -> tuple[Any, tuple[list[str], list[str]]]:
     """Load the photos, build the itinerary, advise on stderr; with what the run read."""
-    from tripexif.itinerary import build
+    from tripexif.trip.itinerary import build
 
     photoset = load_photos(ctx, paths_in, settings, output)
     itinerary = build(photoset.photos, clustering, coder, photoset.warnings, nearby)
@@ -425,7 +425,7 @@ def make_itinerary(ctx: Context, paths_in: list[str], settings: TimeSettings,
 
 def render_itinerary(ctx: Context, itinerary: Any, fmt: str) -> str:
     if fmt == "table":
-        from tripexif.render import itinerary_table
+        from tripexif.cli.render import itinerary_table
 
         return ctx.rendered(itinerary_table, itinerary)
     if fmt == "json":
@@ -459,7 +459,7 @@ def advise(ctx: Context, itinerary: Any, ignored: int) -> None:
     if located == 0 and itinerary.unlocated:
         ctx.warn(f"none of the {len(itinerary.unlocated)} photos has a GPS position: turn on "
                  "location for the camera app, or pair the camera with the phone's GPS")
-    from tripexif.records import text_path
+    from tripexif.export.records import text_path
 
     for photo in itinerary.errors[:5]:
         ctx.warn(f"{text_path(photo.path)}: {photo.error}")
@@ -488,8 +488,8 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
                 no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """The trip on an interactive map: one HTML file that opens from disk (-o trip.html)."""
     from tripexif.export.html_map import OSM_ATTRIBUTION, OSM_TILES, to_html
-    from tripexif.itinerary import ClusterSettings
-    from tripexif.thumbnails import embedded_thumbnail
+    from tripexif.read.thumbnails import embedded_thumbnail
+    from tripexif.trip.itinerary import ClusterSettings
 
     ctx = Context(quiet, progress, jobs, no_cache)
     if output and not output.lower().endswith((".html", ".htm")):
@@ -512,7 +512,7 @@ def cache(clear: bool) -> None:
     """Show where tripexif keeps its cache (scan index, place-name index) and its size."""
     import shutil
 
-    from tripexif.index import Index, cache_dir
+    from tripexif.store.index import Index, cache_dir
 
     folder = cache_dir()
     if clear:

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tripexif.export.records import clock_span, place_label, text_path
 from tripexif.model import Itinerary, Photo
-from tripexif.records import clock_span, place_label, text_path
 
 _CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {0x7F: "\\x7f"}
 _CONTROL.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})

@@ -1,0 +1,1 @@
+"""Time stage: the true instant and the local zone of every photo."""

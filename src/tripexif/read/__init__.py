@@ -1,0 +1,1 @@
+"""Read stage: walk folders, find each file's metadata, read it into Photo records."""

@@ -1,0 +1,1 @@
+"""What tripexif keeps between runs: the scan index and the cache folder."""

@@ -1,0 +1,1 @@
+"""Trip stage: local days, stops and waypoints, distances."""
