@@ -16,6 +16,7 @@ from pathlib import Path
 import gpxpy
 import pytest
 
+from tripexif.api import load
 from tripexif.clock.times import TimeSettings
 from tripexif.export import write as writer
 from tripexif.export.csv_stops import to_csv
@@ -23,7 +24,6 @@ from tripexif.export.geojson import to_geojson
 from tripexif.export.gpx import to_gpx
 from tripexif.export.itinerary_json import to_json
 from tripexif.model import Place
-from tripexif.pipeline import load
 from tripexif.read import containers
 from tripexif.read.reader import read_entry, read_photo
 from tripexif.read.walk import walk

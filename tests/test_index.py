@@ -7,8 +7,9 @@ from datetime import datetime
 
 import pytest
 
+from tripexif.api import load
 from tripexif.clock.times import TimeSettings
-from tripexif.pipeline import load, read_all
+from tripexif.read.pool import read_all
 from tripexif.read.walk import walk
 from tripexif.store.index import Index
 

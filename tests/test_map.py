@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tripexif.api import load
 from tripexif.clock.times import TimeSettings
 from tripexif.export.html_map import to_html
 from tripexif.model import Place
-from tripexif.pipeline import load
 from tripexif.trip.itinerary import ClusterSettings, build
 
 from trips import Shot, write

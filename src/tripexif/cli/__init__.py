@@ -194,7 +194,8 @@ def load_photos(ctx: Context, paths: list[str], settings: TimeSettings,
         from tripexif.export.write import check_target
 
         check_target(output, paths)
-    from tripexif.pipeline import load, usable_cpus
+    from tripexif.api import load
+    from tripexif.read.pool import usable_cpus
 
     options: dict[str, Any] = {"jobs": ctx.jobs or usable_cpus(), "index": ctx.index()}
 

@@ -1,0 +1,74 @@
+"""Read many files in parallel: a process pool in chunks, results in input order."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from tripexif.model import Photo
+from tripexif.read.reader import read_entry
+from tripexif.read.walk import Entry
+from tripexif.store.index import pack, unpack
+
+CHUNK = 64  # files per task handed to a worker process
+PARALLEL_MIN = 256  # below this many files to read, one process is faster
+
+
+def usable_cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _read_chunk(entries: Sequence[Entry]) -> list[str | None]:
+    """Worker: packed records (None for ignored files), in the order given."""
+    out: list[str | None] = []
+    for entry in entries:
+        photo = read_entry(entry)
+        out.append(None if photo is None else pack(photo))
+    return out
+
+
+def read_all(entries: Sequence[Entry], jobs: int,
+             progress: Callable[[int], None] | None = None) -> list[Photo | None]:
+    """Read ``entries`` with up to ``jobs`` processes; the result is in input order and the
+    same as a serial read."""
+    chunks = [entries[i : i + CHUNK] for i in range(0, len(entries), CHUNK)]
+    results: list[Photo | None] = []
+    done = 0
+
+    def collect(chunk: Sequence[Entry], packed: list[str | None]) -> None:
+        nonlocal done
+        for entry, text in zip(chunk, packed, strict=True):
+            results.append(None if text is None else unpack(entry.path, text))
+        done += len(chunk)
+        if progress:
+            progress(done)
+
+    if jobs <= 1 or len(entries) < PARALLEL_MIN:
+        for chunk in chunks:
+            collect(chunk, _read_chunk(chunk))
+        return results
+    import multiprocessing
+
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    context = multiprocessing.get_context(method)
+    pool = context.Pool(min(jobs, len(chunks)), initializer=_ignore_sigint)
+    try:
+        for chunk, packed in zip(chunks, pool.imap(_read_chunk, chunks), strict=True):
+            collect(chunk, packed)
+        pool.close()
+    except BaseException:  # Ctrl-C included: stop the workers now, not after their queue
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    return results
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
