@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import sqlite3
 from datetime import datetime
 
 import pytest
@@ -58,9 +59,10 @@ def test_index_matches_a_fresh_read_after_changes(run, library, tmp_path):
 
 
 def test_unchanged_files_are_not_read_again(library, tmp_path):
-    index = Index(tmp_path / "index.sqlite")
-    first = load([str(library)], TimeSettings(), index=index)
-    again = load([str(library)], TimeSettings(), index=Index(tmp_path / "index.sqlite"))
+    with Index(tmp_path / "index.sqlite") as index:
+        first = load([str(library)], TimeSettings(), index=index)
+    with Index(tmp_path / "index.sqlite") as index:
+        again = load([str(library)], TimeSettings(), index=index)
     assert first.read == 301 and again.read == 0
     assert first.photos == again.photos
 
@@ -71,16 +73,56 @@ def test_two_runs_sharing_the_index(library, tmp_path):
     path = tmp_path / "shared.sqlite"
 
     def one(_):
-        return load([str(library)], TimeSettings(), index=Index(path)).photos
+        with Index(path) as index:  # closed in the thread that opened it
+            return load([str(library)], TimeSettings(), index=index).photos
 
     with ThreadPoolExecutor(2) as pool:
         a, b = pool.map(one, range(2))
     assert a == b
-    assert Index(path).stats()["files"] == 301
+    with Index(path) as index:
+        assert index.stats()["files"] == 301
 
 
 def test_a_broken_index_costs_nothing_but_speed(library, tmp_path):
     path = tmp_path / "index.sqlite"
     path.write_bytes(b"this is not a database" * 100)
-    result = load([str(library)], TimeSettings(), index=Index(path))
+    with Index(path) as index:
+        result = load([str(library)], TimeSettings(), index=index)
     assert len(result.photos) == 301
+
+
+def test_the_index_closes_as_a_context_manager_and_twice(tmp_path):
+    with Index(tmp_path / "index.sqlite") as index:
+        index.store([("/a.jpg", 1, 2, "[]")])
+        db = index._db
+        assert db is not None
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        db.execute("SELECT 1")
+    index.close()  # again: nothing happens
+    assert index._db is None
+
+
+# each makes the write fail inside its transaction, after part of it was done
+FAILING_WRITES = {
+    # the second row's cell is NULL: the primary key's NOT NULL constraint fails
+    "store_zones": lambda index: index.store_zones({"1,2": "Asia/Tokyo", None: "UTC"}),
+    # the second row's size cannot be bound
+    "store": lambda index: index.store([("/x.jpg", 1, 2, "[]"), ("/y.jpg", {}, 2, "[]")]),
+    # the key cannot be bound
+    "store_place": lambda index: index.store_place({}, "packed", 1.0),
+}
+
+
+@pytest.mark.parametrize("method", sorted(FAILING_WRITES))
+def test_a_failed_write_is_rolled_back_and_the_next_one_lands(tmp_path, method):
+    path = tmp_path / "index.sqlite"
+    with Index(path) as index:
+        index.store([("/before.jpg", 1, 2, "[]")])
+        FAILING_WRITES[method](index)  # dropped quietly: the cache just misses it
+        index.store([("/after.jpg", 3, 4, "[]")])
+        index.store_place("key", "packed", 2.0)
+    with Index(path) as other:  # what another run sees
+        assert other.lookup([("/before.jpg", 1, 2), ("/after.jpg", 3, 4), ("/x.jpg", 1, 2)]) \
+            == {"/before.jpg": "[]", "/after.jpg": "[]"}
+        assert other.zones() == {}  # the failed write kept none of its rows
+        assert other.place("key") == (True, "packed")

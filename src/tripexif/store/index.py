@@ -12,26 +12,19 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
+from types import TracebackType
 
 from tripexif.model import Photo, RawTimes
+from tripexif.store.folder import cache_dir as cache_dir  # its home was here
 
 SCHEMA_VERSION = 2
 INDEX_NAME = f"index-v{SCHEMA_VERSION}.sqlite"
 # errors that depend on the moment, not on the file's bytes: never cached
 TRANSIENT_PREFIXES = ("permission denied", "file vanished", "cannot open", "read failed",
                       "took longer than")
-
-
-def cache_dir() -> Path:
-    override = os.environ.get("TRIPEXIF_CACHE_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("tripexif", appauthor=False))
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -66,7 +59,10 @@ def cacheable(photo: Photo) -> bool:
 
 
 class Index:
-    """Opened lazily; every method degrades to "nothing cached" when SQLite fails."""
+    """Opened lazily; every method degrades to "nothing cached" when SQLite fails.
+
+    Close it when done: ``with Index() as index: ...`` or ``index.close()``. A failed write
+    is rolled back whole, so the connection is ready for the next one."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or cache_dir() / INDEX_NAME
@@ -75,6 +71,7 @@ class Index:
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and not self._broken:
+            db = None
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -95,6 +92,9 @@ class Index:
                 self._db = db
             except (sqlite3.Error, OSError):
                 self._broken = True
+                if db is not None:  # e.g. the file is not a database
+                    with contextlib.suppress(sqlite3.Error):
+                        db.close()
         return self._db
 
     def lookup(self, keys: Sequence[tuple[str, int, int]]) -> dict[str, str]:
@@ -123,19 +123,11 @@ class Index:
         return found
 
     def store(self, rows: Iterable[tuple[str, int, int, str]]) -> None:
-        db = self._connect()
         rows = list(rows)
-        if db is None or not rows:
-            return
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                               [(os.fsencode(p), *rest) for p, *rest in rows])
-                db.execute("COMMIT")
-            except sqlite3.Error:
-                db.execute("ROLLBACK")
-                raise
+        if rows:
+            self._write(lambda db: db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                [(os.fsencode(p), *rest) for p, *rest in rows]))
 
     def zones(self) -> dict[str, str | None]:
         db = self._connect()
@@ -147,13 +139,9 @@ class Index:
             return {}
 
     def store_zones(self, cells: dict[str, str | None]) -> None:
-        db = self._connect()
-        if db is None or not cells:
-            return
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR REPLACE INTO zones VALUES (?, ?)", list(cells.items()))
-            db.execute("COMMIT")
+        if cells:
+            self._write(lambda db: db.executemany("INSERT OR REPLACE INTO zones VALUES (?, ?)",
+                                                  list(cells.items())))
 
     def place(self, key: str) -> tuple[bool, str | None]:
         """(found, packed place or None) for a geocoder cache key."""
@@ -167,11 +155,25 @@ class Index:
         return (True, row[0]) if row else (False, None)
 
     def store_place(self, key: str, packed: str | None, stored: float) -> None:
+        self._write(lambda db: db.execute("INSERT OR REPLACE INTO places VALUES (?, ?, ?)",
+                                          (key, packed, stored)))
+
+    def _write(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        """``work(db)`` as one transaction. When it fails, it is rolled back (an SQLite error
+        is then dropped: the cache just misses it; anything else is raised again)."""
         db = self._connect()
         if db is None:
             return
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("INSERT OR REPLACE INTO places VALUES (?, ?, ?)", (key, packed, stored))
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            work(db)
+            db.execute("COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            if not isinstance(exc, sqlite3.Error):
+                raise
 
     def stats(self) -> dict[str, int]:
         db = self._connect()
@@ -184,7 +186,15 @@ class Index:
             return {"files": 0, "zones": 0, "places": 0}
 
     def close(self) -> None:
+        """Close the connection (again: nothing happens). A later call opens it anew."""
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
