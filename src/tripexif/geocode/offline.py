@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tripexif.model import Place
-from tripexif.store.index import cache_dir
+from tripexif.store.folder import TEMP_PREFIX, TEMP_SUFFIX, cache_dir
 from tripexif.trip.geo import EARTH_RADIUS_KM
 
 INDEX_VERSION = 1
@@ -232,7 +232,7 @@ def _save(path: Path, index: dict[str, Any]) -> None:
 
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
         try:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
