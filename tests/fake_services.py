@@ -1,11 +1,11 @@
 """Local stand-ins for Nominatim, Photon and Overpass on 127.0.0.1, answering in each
-service's real response format, counting requests, and failing on demand."""
+service's real response format, counting requests, and failing on demand. Nothing here
+sleeps: "slow" holds the answer until the client gives up (give it a tiny timeout)."""
 
 from __future__ import annotations
 
 import json
 import threading
-import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -29,7 +29,10 @@ class Service(ThreadingHTTPServer):
         self.mode = "ok"  # ok | 429 | 500 | slow | malformed
         self.requests: list[tuple[str, dict, dict]] = []
         self.lock = threading.Lock()
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        self.released = threading.Event()  # "slow" answers wait for this (set by close)
+        # a short poll interval: shutdown() waits up to one interval
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.01},
+                         daemon=True).start()
 
     def handle_error(self, request, client_address) -> None:
         pass  # a client that timed out on purpose closed the connection: not news
@@ -42,6 +45,7 @@ class Service(ThreadingHTTPServer):
         return sum(1 for p, _, _ in self.requests if p == path)
 
     def close(self) -> None:
+        self.released.set()
         self.shutdown()
         self.server_close()
 
@@ -65,8 +69,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(500)
             self.end_headers()
             return
-        if mode == "slow":
-            time.sleep(1.5)
+        if mode == "slow" and not self.server.released.wait(timeout=10):
+            return  # never answered: the client timed out long ago
         path = self.path.split("?")[0]
         if path == "/api/interpreter":
             body = overpass(params)

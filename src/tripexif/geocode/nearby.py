@@ -7,7 +7,6 @@ in the scan index; when Overpass fails the itinerary is kept and the run warns o
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,7 +15,14 @@ from typing import Any, NamedTuple
 
 from tripexif import __version__
 from tripexif.geocode.cache import remembered
-from tripexif.geocode.polite import RETRIES, RateLimiter, Retryable, call_politely
+from tripexif.geocode.polite import (
+    DECIMALS,
+    RETRIES,
+    RateLimiter,
+    Retryable,
+    call_politely,
+    sent_position,
+)
 from tripexif.trip.geo import distance_km
 
 DEFAULT_ENDPOINT = "https://overpass-api.de/api/interpreter"
@@ -42,7 +48,9 @@ class NearbyFailure(Exception):
 
 
 def _query(lat: float, lon: float, radius_m: int) -> str:
-    around = f"(around:{radius_m},{lat:.6f},{lon:.6f})"
+    """The Overpass QL query around the position rounded to ~10 m (README, "Privacy")."""
+    lat, lon = sent_position(lat, lon)
+    around = f"(around:{radius_m},{lat:.{DECIMALS}f},{lon:.{DECIMALS}f})"
     parts = []
     for table in (SEE, EAT):
         for key, values in table.items():
@@ -83,8 +91,9 @@ def _classify(tags: dict[str, str]) -> tuple[str | None, str]:
 class OverpassClient:
     def __init__(self, endpoint: str = DEFAULT_ENDPOINT, radius_m: int = 500, count: int = 5,
                  language: str | None = None, timeout: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 clock: Callable[[], float] | None = None,
+                 sleep: Callable[[float], None] | None = None) -> None:
+        """``clock``/``sleep`` default to :mod:`tripexif.geocode.polite`'s ``CLOCK``/``SLEEP``."""
         self.endpoint = endpoint
         self.radius_m = radius_m
         self.count = count
@@ -100,7 +109,8 @@ class OverpassClient:
         return f"overpass|{self.endpoint}|{self.radius_m}|{self.language or ''}"
 
     def around(self, lat: float, lon: float) -> list[NearbyPlace]:
-        """Every named place to see or eat within the radius, nearest first per kind."""
+        """Every named place to see or eat within the radius, nearest first per kind
+        (distances from the true position; only the rounded one is sent)."""
         body = urllib.parse.urlencode({"data": _query(lat, lon, self.radius_m)}).encode()
         return call_politely(lambda: self._attempt(body, lat, lon), self.limiter, self.sleep,
                              RETRIES, NearbyFailure)

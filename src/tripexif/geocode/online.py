@@ -10,19 +10,45 @@ When a position cannot be named online the caller falls back to the offline name
 from __future__ import annotations
 
 import inspect
-import time
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from tripexif import __version__
-from tripexif.errors import ConfigError
-from tripexif.geocode.polite import RETRIES, RateLimiter, Retryable, call_politely
+from tripexif.errors import ConfigError, UsageError
+from tripexif.geocode.polite import (
+    RETRIES,
+    RateLimiter,
+    Retryable,
+    call_politely,
+    sent_position,
+)
 from tripexif.model import Place
 
 USER_AGENT = f"tripexif/{__version__}"
 PUBLIC_INTERVALS = {"nominatim.openstreetmap.org": 1.0, "photon.komoot.io": 1.0}
 NUMBER_OPTIONS = ("timeout", "min_delay", "retries")
 OWN_OPTIONS = ("min_delay", "retries")  # tripexif's, not passed to geopy
+
+
+def number_option(options: Mapping[str, str], key: str) -> float | None:
+    """The numeric setting ``key`` (None when absent); UsageError saying what it wants."""
+    if key not in options:
+        return None
+    text = str(options[key]).strip()
+    wants = {"timeout": "a number of seconds above 0",
+             "min_delay": "a number of seconds, 0 or more",
+             "retries": "a whole number, 0 or more"}[key]
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    valid = (math.isfinite(value)
+             and (value > 0 if key == "timeout" else value >= 0)
+             and (key != "retries" or value.is_integer()))
+    if not valid:
+        raise UsageError(f"--geocoder-option {key}={options[key]}: {key} wants {wants}")
+    return value
 
 
 class OnlineFailure(Exception):
@@ -46,6 +72,7 @@ def make_service(name: str, options: Mapping[str, str]) -> tuple[Any, dict[str, 
         raise ConfigError(
             f"unknown geocoder {name!r}; valid: offline, none, {', '.join(valid_services())}"
         ) from exc
+    numbers = {key: number_option(options, key) for key in NUMBER_OPTIONS}
     accepted = inspect.signature(cls.__init__).parameters
     settings: dict[str, Any] = {}
     for key, value in options.items():
@@ -55,7 +82,7 @@ def make_service(name: str, options: Mapping[str, str]) -> tuple[Any, dict[str, 
             names = ", ".join(p for p in accepted if p not in ("self", "adapter_factory",
                                                                "ssl_context", "proxies"))
             raise ConfigError(f"geocoder {name!r} has no setting {key!r}; it takes: {names}")
-        settings[key] = float(value) if key in NUMBER_OPTIONS else value
+        settings[key] = numbers[key] if key in NUMBER_OPTIONS else value
     if "user_agent" in accepted and not settings.get("user_agent"):
         settings["user_agent"] = USER_AGENT
     settings.setdefault("timeout", 10.0)
@@ -72,18 +99,21 @@ class OnlineGeocoder:
     """One geopy service; ``reverse`` returns a Place or raises OnlineFailure."""
 
     def __init__(self, name: str, options: Mapping[str, str] | None = None,
-                 language: str | None = None, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 language: str | None = None, clock: Callable[[], float] | None = None,
+                 sleep: Callable[[float], None] | None = None) -> None:
+        """``clock``/``sleep`` default to :mod:`tripexif.geocode.polite`'s ``CLOCK``/``SLEEP``."""
         options = dict(options or {})
         self.name = name.lower()
         self.service, settings = make_service(name, options)
         self.language = language
         domain = str(settings.get("domain") or getattr(self.service, "domain", "") or "")
         self.endpoint = f"{settings.get('scheme') or getattr(self.service, 'scheme', '')}://{domain}"
-        interval = float(options.get("min_delay", PUBLIC_INTERVALS.get(domain, 0.0)))
+        min_delay = number_option(options, "min_delay")
+        interval = PUBLIC_INTERVALS.get(domain, 0.0) if min_delay is None else min_delay
         self.limiter = RateLimiter(interval, clock, sleep)
         self.sleep = sleep
-        self.retries = int(float(options.get("retries", RETRIES)))
+        retries = number_option(options, "retries")
+        self.retries = RETRIES if retries is None else int(retries)
         self.requests = 0
         params = inspect.signature(self.service.reverse).parameters
         self._kwargs: dict[str, Any] = {"exactly_one": True}
@@ -104,7 +134,7 @@ class OnlineGeocoder:
 
         self.requests += 1
         try:
-            location = self.service.reverse((lat, lon), **self._kwargs)
+            location = self.service.reverse(sent_position(lat, lon), **self._kwargs)
         except gx.GeocoderRateLimited as error:
             raise Retryable(_reason(error), error.retry_after) from error
         except (gx.GeocoderServiceError, gx.GeocoderUnavailable) as error:
