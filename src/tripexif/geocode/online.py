@@ -16,6 +16,7 @@ from typing import Any
 
 from tripexif import __version__
 from tripexif.errors import ConfigError, UsageError
+from tripexif.geocode.base import Geocoder
 from tripexif.geocode.polite import (
     RETRIES,
     RateLimiter,
@@ -192,11 +193,12 @@ class FallbackGeocoder:
     """Ask ``primary`` (online) and fall back to ``backup`` (offline) when it fails; after
     the first failure, stop asking and report it once through ``warn``."""
 
-    def __init__(self, primary: Any, backup: Any, warn: Callable[[str], None]) -> None:
+    def __init__(self, primary: Geocoder, backup: Geocoder,
+                 warn: Callable[[str], None]) -> None:
         self.primary = primary
         self.backup = backup
         self.warn = warn
-        self.name = getattr(primary, "name", "online")
+        self.name = primary.name
         self.failed = False
 
     def reverse(self, lat: float, lon: float) -> Place | None:
