@@ -1,5 +1,8 @@
 """Mutated real files never crash or stall the reader.
 
+The reader turns any exception into a record so that a bug never ends a user's batch; here it
+runs with ``strict=True``, so an exception it does not expect fails the test with its traceback.
+
 The normal suite runs a bounded number of cases; set TRIPEXIF_FUZZ_EXAMPLES=20000 for a long
 run (for example in a nightly job)."""
 
@@ -81,7 +84,7 @@ def test_mutated_files_give_a_record_quickly(seed, ops):
         path = Path(folder) / "fuzzed.bin"
         path.write_bytes(data)
         started = time.monotonic()
-        photo = read_photo(str(path))
+        photo = read_photo(str(path), strict=True)
         assert time.monotonic() - started < 6  # the 5 s budget, plus slack
     assert photo.path == str(path)
     if photo.error:

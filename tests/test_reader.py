@@ -1,9 +1,12 @@
 """Reading real files of every container format written with known EXIF."""
 
+import struct
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
 
+from tripexif.read import containers
 from tripexif.read.reader import read_photo
 
 import synth
@@ -111,3 +114,77 @@ def test_camera_names_are_not_doubled(make_photo):
     assert camera("Apple", "iPhone 7") == "Apple iPhone 7"
     assert camera(None, "X100V") == "X100V"
     assert camera(None, None) is None
+
+
+def test_non_ascii_digits_in_sub_seconds_are_ignored(make_photo):
+    # "²" passes str.isdigit() but not int(): the photo lost its position to an error
+    photo = read_photo(str(make_photo("a.jpg", replace(TRIP, subsec="2²5"))), strict=True)
+    _check(photo)
+
+
+def test_dates_in_non_ascii_digits_are_garbled(make_photo):
+    exif = synth.Exif(datetime_original="２０２５:０４:０２ 09:10:00")  # full-width digits
+    photo = read_photo(str(make_photo("a.jpg", exif)), strict=True)
+    assert photo.error is None and photo.raw.datetime_original is None
+
+
+def _box(data, wanted, start=0, end=None):
+    """(offset, size) of the first box of type ``wanted`` between start and end."""
+    end = len(data) if end is None else end
+    while start + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[start : start + 8])
+        if kind == wanted:
+            return start, size
+        start += size
+    raise AssertionError(f"no {wanted!r} box")
+
+
+def _shrink_box(data, at, size, payload):
+    """The box at ``at`` cut to ``payload``, the bytes it gave up turned into a 'free' box,
+    so that no other offset in the file moves."""
+    kind = data[at + 4 : at + 8]
+    box = struct.pack(">I", 8 + len(payload)) + kind + payload
+    free = size - len(box)
+    assert free >= 8
+    return data[:at] + box + struct.pack(">I", free) + b"free" + bytes(free - 8) + data[at + size :]
+
+
+def _heic_boxes(data):
+    meta_at, meta_size = _box(data, b"meta")
+    iinf_at, iinf_size = _box(data, b"iinf", meta_at + 12, meta_at + meta_size)
+    entries_at = iinf_at + 12 + (2 if data[iinf_at + 8] == 0 else 4)
+    return {
+        "meta": (meta_at, meta_size),
+        "iloc": _box(data, b"iloc", meta_at + 12, meta_at + meta_size),
+        "infe": _box(data, b"infe", entries_at, iinf_at + iinf_size),  # the image's, not Exif's
+    }
+
+
+@pytest.mark.parametrize("payload", [b"", b"\x02\x00\x00\x00\x00"], ids=["empty", "truncated"])
+def test_heif_item_info_too_short_is_passed_over(tmp_path, payload):
+    data = synth.heic_bytes(TRIP)
+    at, size = _heic_boxes(data)["infe"]
+    assert data[at + 16 : at + 20] == b"hvc1"  # the image item's entry, before the Exif one
+    path = tmp_path / "a.heic"
+    path.write_bytes(_shrink_box(data, at, size, payload))
+    _check(read_photo(str(path), strict=True))
+
+
+def test_heif_item_location_table_too_short_is_an_error(tmp_path):
+    data = synth.heic_bytes(TRIP)
+    at, size = _heic_boxes(data)["iloc"]
+    path = tmp_path / "a.heic"
+    path.write_bytes(_shrink_box(data, at, size, b"\x00\x00\x00"))
+    assert read_photo(str(path), strict=True).error == "truncated item location table"
+
+
+def test_a_bug_becomes_the_records_error_unless_strict(make_photo, monkeypatch):
+    path = str(make_photo("a.jpg", TRIP))
+
+    def buggy(*args):
+        raise KeyError("planted")
+
+    monkeypatch.setattr(containers, "locate", buggy)
+    assert read_photo(path).error == "unexpected KeyError: 'planted'"  # the batch goes on
+    with pytest.raises(KeyError):
+        read_photo(path, strict=True)

@@ -245,10 +245,11 @@ def _heif_exif_item(fh: BinaryIO, meta_start: int, meta_end: int) -> int | None:
         if box_type != b"infe":
             continue
         infe = read_at(fh, infe_start, min(infe_end - infe_start, 64), infe_end)
-        infe_version = infe[0]
-        if infe_version < 2:
+        if not infe or infe[0] < 2:  # empty, or a version without an item type
             continue
-        id_width = 2 if infe_version == 2 else 4
+        id_width = 2 if infe[0] == 2 else 4
+        if len(infe) < 4 + id_width + 6:  # too short for its id, protection index and type
+            continue
         item_id = _uint(infe, 4, id_width)
         item_type = infe[4 + id_width + 2 : 4 + id_width + 6]
         if item_type == b"Exif":
@@ -264,7 +265,9 @@ def _heif_item_extents(
     if iloc is None:
         return None
     data = read_at(fh, iloc[0], iloc[1] - iloc[0], iloc[1])
-    version = data[0] if data else 0
+    if len(data) < 6:  # version, flags and the field sizes
+        raise MetadataError("truncated item location table")
+    version = data[0]
     if version > 2:
         raise MetadataError(f"unknown item location table version {version}")
     offset_size, length_size = data[4] >> 4, data[4] & 15

@@ -22,10 +22,14 @@ from tripexif.read.containers import Container, TiffBlock
 logging.getLogger("exifread").addHandler(logging.NullHandler())
 logging.getLogger("exifread").propagate = False
 
+# EXIF text is ASCII: \d must not match other scripts' digits (re.ASCII), nor str.isdigit
+# accept "²" (which int() then refuses)
 _DATETIME = re.compile(
-    r"^\s*(\d{4})[:\-/.](\d{1,2})[:\-/.](\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"^\s*(\d{4})[:\-/.](\d{1,2})[:\-/.](\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?",
+    re.ASCII,
 )
-_OFFSET = re.compile(r"^\s*([+-])(\d{2}):?(\d{2})\s*$")
+_OFFSET = re.compile(r"^\s*([+-])(\d{2}):?(\d{2})\s*$", re.ASCII)
+_DIGITS = frozenset("0123456789")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +174,7 @@ def parse_datetime(text: str | None, subsec: str | None = None) -> datetime | No
     year, month, day, hour, minute = (int(g) for g in match.groups()[:5])
     second = int(match.group(6) or 0)
     micro = 0
-    digits = "".join(ch for ch in (subsec or "") if ch.isdigit())
+    digits = "".join(ch for ch in (subsec or "") if ch in _DIGITS)
     if digits:
         micro = int((digits + "000000")[:6])
     try:

@@ -6,6 +6,7 @@ import os
 import signal
 import stat
 import threading
+import time
 from typing import Any
 
 from tripexif.errors import MetadataError
@@ -36,28 +37,49 @@ class _TooSlow(BaseException):
 
 class _Deadline:
     """Interrupt a parse that runs past ``seconds`` (SIGALRM; main thread on Unix only —
-    elsewhere the size limits in containers/exif still bound the work)."""
+    elsewhere the size limits in containers/exif still bound the work).
+
+    The process has one real-time timer, which a library user's own ``signal.alarm`` or
+    ``setitimer(ITIMER_REAL)`` may be using: their timer and handler are put back when the
+    read ends, less the time the read took. An alarm that fell due during the read fires
+    as soon as it ends (the read itself is never interrupted by it)."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.armed = False
         self.previous: Any = None
+        self.caller_timer = (0.0, 0.0)  # the caller's (delay, interval) when we took over
+        self.started = 0.0
 
     def __enter__(self) -> _Deadline:
         if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
             self.previous = signal.signal(signal.SIGALRM, self._expire)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            self.started = time.monotonic()
+            self.caller_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds)
             self.armed = True
         return self
 
-    @staticmethod
-    def _expire(signum: int, frame: Any) -> None:
-        raise _TooSlow
+    def _expire(self, signum: int, frame: Any) -> None:
+        if self.armed:  # not once restore() has begun
+            raise _TooSlow
 
     def __exit__(self, *exc: object) -> None:
-        if self.armed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.previous)
+        self.restore()
+
+    def restore(self) -> None:
+        """Disarm, and give the caller back their handler and timer. Safe to call twice: if
+        the deadline expires just as the read ends, _TooSlow can leave __exit__ before this
+        ran to its end, and read_photo calls it again."""
+        if not self.armed:
+            return
+        self.armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
+        delay, interval = self.caller_timer
+        if delay > 0:
+            left = delay - (time.monotonic() - self.started)
+            # a timer of 0 would cancel it: one that fell due meanwhile fires right away
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), interval)
 
 
 def _special_kind(mode: int) -> str | None:
@@ -84,26 +106,31 @@ def _not_a_file(path: str, kind: str) -> Photo:
     return Photo(path, skipped=f"{kind}, not a photo file: not read")
 
 
-def read_photo(path: str, budget: float = READ_BUDGET_S) -> Photo:
+def read_photo(path: str, budget: float = READ_BUDGET_S, *, strict: bool = False) -> Photo:
     """Read a file's position, camera and raw time fields. Problems become ``error``.
 
     Pipes, sockets and devices are skipped without being opened for reading; a file is
     opened read-only and never written; a parse that takes longer than ``budget`` seconds
-    is abandoned with an error."""
+    is abandoned with an error. An unexpected exception (a bug in tripexif, not a problem
+    of the file) also becomes an ``error`` so that it never ends a batch; with ``strict``
+    it propagates instead (the fuzz tests use this to find such bugs)."""
     try:
         kind = _special_kind(os.stat(path).st_mode)
     except OSError as exc:
         return _unreachable(path, exc)
     if kind:
         return _not_a_file(path, kind)
+    deadline = _Deadline(budget)
     try:
-        with _Deadline(budget):
-            return _read(path)
+        with deadline:
+            return _read(path, strict)
     except _TooSlow:
         return Photo(path, error=f"took longer than {budget:g} s to read: abandoned")
+    finally:
+        deadline.restore()
 
 
-def _read(path: str) -> Photo:
+def _read(path: str, strict: bool) -> Photo:
     from tripexif.read import (
         exif,
         quicktime,  # exifread loads only when a file is really read
@@ -137,6 +164,8 @@ def _read(path: str) -> Photo:
         except OSError as exc:
             return Photo(path, error=f"read failed: {exc.strerror or exc}")
         except Exception as exc:  # a bug must not end the batch; keep the reason short
+            if strict:
+                raise
             return Photo(path, error=f"unexpected {type(exc).__name__}: {exc}"[:200])
     return Photo(
         path, kind=container.kind, lat=meta.lat, lon=meta.lon, alt=meta.alt,
