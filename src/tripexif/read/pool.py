@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
 from tripexif.model import Photo
@@ -13,6 +14,8 @@ from tripexif.store.index import pack, unpack
 
 CHUNK = 64  # files per task handed to a worker process
 PARALLEL_MIN = 256  # below this many files to read, one process is faster
+# imported once by the fork server, so that each worker it forks starts ready to read
+PRELOAD = ["__main__", "tripexif.read.pool", "tripexif.read.exif", "tripexif.read.quicktime"]
 
 
 def usable_cpus() -> int:
@@ -52,8 +55,9 @@ def read_all(entries: Sequence[Entry], jobs: int,
         return results
     import multiprocessing
 
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    context = multiprocessing.get_context(method)
+    context = multiprocessing.get_context(start_method())
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(PRELOAD)
     pool = context.Pool(min(jobs, len(chunks)), initializer=_ignore_sigint)
     try:
         for chunk, packed in zip(chunks, pool.imap(_read_chunk, chunks), strict=True):
@@ -65,6 +69,17 @@ def read_all(entries: Sequence[Entry], jobs: int,
     finally:
         pool.join()
     return results
+
+
+def start_method() -> str:
+    """How worker processes start. A plain fork copies only the calling thread: a lock that
+    another thread (rich's progress refresh, a library user's own threads) holds at that
+    moment stays locked forever in the child, which can then hang. So fork only while this
+    process runs a single thread; otherwise fork from the fork server, a single-threaded
+    process started once (then each worker forks from it as fast as from us)."""
+    if not sys.platform.startswith("linux"):
+        return "spawn"
+    return "fork" if threading.active_count() == 1 else "forkserver"
 
 
 def _ignore_sigint() -> None:
