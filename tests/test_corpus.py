@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from tripexif.read.reader import read_entry, read_photo
-from tripexif.read.walk import walk
+from tripexif.reading.reader import read_entry, read_photo
+from tripexif.reading.walk import walk
 
 pytestmark = pytest.mark.corpus
 

@@ -17,7 +17,7 @@ from conftest import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tripexif.read.reader import read_photo
+from tripexif.reading.reader import read_photo
 
 import synth
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from tripexif.read import gps
+from tripexif.reading import gps
 
 import synth
 

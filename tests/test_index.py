@@ -10,8 +10,8 @@ import pytest
 
 from tripexif.api import load
 from tripexif.clock.times import TimeSettings
-from tripexif.read.pool import read_all
-from tripexif.read.walk import walk
+from tripexif.reading.pool import read_all
+from tripexif.reading.walk import walk
 from tripexif.store.index import Index
 
 from trips import Shot, write

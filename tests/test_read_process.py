@@ -14,10 +14,10 @@ import pytest
 
 from tripexif.api import load
 from tripexif.clock.times import TimeSettings
-from tripexif.read import containers, reader
-from tripexif.read.pool import read_all
-from tripexif.read.reader import read_photo
-from tripexif.read.walk import walk
+from tripexif.reading import containers, reader
+from tripexif.reading.pool import read_all
+from tripexif.reading.reader import read_photo
+from tripexif.reading.walk import walk
 from tripexif.store.index import Index
 
 import synth

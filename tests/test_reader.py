@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tripexif.read import containers
-from tripexif.read.reader import read_photo
+from tripexif.reading import containers
+from tripexif.reading.reader import read_photo
 
 import synth
 

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tripexif.read.walk import read_path_list, walk
+from tripexif.reading.walk import read_path_list, walk
 
 
 def _names(entries):

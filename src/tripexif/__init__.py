@@ -1,3 +1,58 @@
-"""tripexif: turn a folder of travel photos into a day-by-day trip itinerary."""
+"""tripexif: turn a folder of travel photos into a day-by-day trip itinerary.
+
+The library API (see README "Use it from Python")::
+
+    import tripexif
+
+    itinerary = tripexif.scan(["examples/photos"])   # -> Itinerary (days -> stops)
+    photos = tripexif.read(["examples/photos"])      # -> list[Photo]
+
+Names are imported on first use, so ``import tripexif`` (and the CLI's start-up) stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# public name -> the module that defines it
+_EXPORTS = {
+    "scan": "tripexif.api",
+    "read": "tripexif.api",
+    "Photo": "tripexif.model",
+    "Place": "tripexif.model",
+    "Stop": "tripexif.model",
+    "Day": "tripexif.model",
+    "Itinerary": "tripexif.model",
+    "TimeSettings": "tripexif.clock.times",
+    "ClusterSettings": "tripexif.trip.itinerary",
+    "TripexifError": "tripexif.errors",
+    "UsageError": "tripexif.errors",
+}
+__all__ = [
+    "ClusterSettings", "Day", "Itinerary", "Photo", "Place", "Stop", "TimeSettings",
+    "TripexifError", "UsageError", "__version__", "read", "scan",
+]
+
+if TYPE_CHECKING:
+    from tripexif.api import read, scan
+    from tripexif.clock.times import TimeSettings
+    from tripexif.errors import TripexifError, UsageError
+    from tripexif.model import Day, Itinerary, Photo, Place, Stop
+    from tripexif.trip.itinerary import ClusterSettings
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tripexif' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,17 +1,38 @@
-"""From PATH arguments to resolved photo records: walk -> (index | read in parallel) -> time."""
+"""The library: from paths to photo records and to the itinerary. The CLI is a thin layer on
+these functions; ``import tripexif`` exports them (lazily, so start-up stays fast)::
+
+    import tripexif
+
+    itinerary = tripexif.scan(["examples/photos"])
+    for day in itinerary.days:
+        for stop in day.stops:
+            print(day.date, stop.arrival, stop.place.display if stop.place else None)
+
+Stages: walk (reading/walk) -> read, through the scan index (reading/pool, store/index) -> time
+(clock/times) -> stops per local day (trip/itinerary) -> names (geocode).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 from tripexif.clock.times import TimeSettings, resolve
 from tripexif.clock.zones import ZoneFinder
-from tripexif.model import Photo
-from tripexif.read.pool import read_all
-from tripexif.read.walk import Entry, walk
+from tripexif.errors import UsageError
+from tripexif.model import Itinerary, Photo
+from tripexif.reading.pool import read_all, usable_cpus
+from tripexif.reading.walk import Entry, walk
 from tripexif.store.index import Index, cacheable, pack, unpack
+from tripexif.trip.itinerary import ClusterSettings, build
+
+if TYPE_CHECKING:
+    from tripexif.geocode.base import Geocoder
+    from tripexif.geocode.nearby import NearbyFinder
+
+PathArg = str | os.PathLike[str]
+Progress = Callable[[int, int], None]  # (files done, files in all)
 
 
 class PhotoSet(NamedTuple):
@@ -19,6 +40,98 @@ class PhotoSet(NamedTuple):
     warnings: list[str]
     ignored: int = 0  # walked files that are not photos or videos
     read: int = 0  # files actually read (not answered by the index)
+
+
+def read(
+    paths: Iterable[PathArg],
+    *,
+    time: TimeSettings | None = None,
+    jobs: int | None = None,
+    cache: bool | Index = True,
+    progress: Progress | None = None,
+) -> list[Photo]:
+    """One :class:`~tripexif.model.Photo` per photo or video file under ``paths`` (files, and
+    folders walked recursively), with its position and its resolved times.
+
+    ``time``: the camera clock rules (:class:`~tripexif.clock.times.TimeSettings`);
+    ``jobs``: reading processes (default: the usable CPUs); ``cache``: use the scan index in
+    the user cache folder (True), a given :class:`~tripexif.store.index.Index`, or none
+    (False); ``progress(done, total)`` is called as files are read.
+    Raises :class:`~tripexif.errors.UsageError` when a path does not exist."""
+    names = _existing(paths)
+    with _index(cache) as index:
+        return load(names, time or TimeSettings(), jobs=jobs or usable_cpus(), index=index,
+                    progress=progress).photos
+
+
+def scan(
+    paths: Iterable[PathArg],
+    *,
+    time: TimeSettings | None = None,
+    clustering: ClusterSettings | None = None,
+    geocoder: str | Geocoder = "offline",
+    geocoder_options: Mapping[str, str] | None = None,
+    language: str | None = None,
+    nearby: NearbyFinder | None = None,
+    jobs: int | None = None,
+    cache: bool | Index = True,
+    progress: Progress | None = None,
+) -> Itinerary:
+    """The :class:`~tripexif.model.Itinerary` of the photos under ``paths``: local days, the
+    stops and waypoints of each day, named by ``geocoder``.
+
+    ``geocoder``: ``"offline"`` (embedded data, no network; the default), ``"none"``, a geopy
+    service name (``"nominatim"``, ``"photon"``, ...: sends each stop's position, rounded to
+    ~10 m, to that service) with ``geocoder_options`` and ``language``, or any object with
+    ``reverse(lat, lon) -> Place | None``. ``clustering``:
+    :class:`~tripexif.trip.itinerary.ClusterSettings`. ``nearby``: a
+    :class:`~tripexif.geocode.nearby.NearbyFinder` to list places to see and to eat near each
+    stop (see :func:`tripexif.geocode.compose.make_nearby`). Warnings (camera clocks, a failed
+    online service) are in ``itinerary.warnings``. Other arguments as for :func:`read`."""
+    names = _existing(paths)
+    warnings: list[str] = []
+    with _index(cache) as index:
+        if isinstance(geocoder, str):
+            from tripexif.geocode.compose import make_geocoder
+
+            coder = make_geocoder(geocoder, dict(geocoder_options or {}), language=language,
+                                  index=index, warn=warnings.append)
+        else:
+            coder = geocoder
+        photoset = load(names, time or TimeSettings(), jobs=jobs or usable_cpus(), index=index,
+                        progress=progress)
+        itinerary = build(photoset.photos, clustering or ClusterSettings(), coder,
+                          photoset.warnings, nearby)
+    return itinerary._replace(warnings=itinerary.warnings + tuple(warnings))
+
+
+def _existing(paths: Iterable[PathArg]) -> list[str]:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]  # one path, not its characters
+    names = [os.fspath(p) for p in paths]
+    for name in names:
+        if not os.path.lexists(name):
+            raise UsageError(f"{name!r}: no such file or folder")
+    return names
+
+
+class _index:
+    """The scan index a call uses: opened and closed here, or the caller's, or none."""
+
+    def __init__(self, cache: bool | Index) -> None:
+        self.cache = cache
+        self.opened: Index | None = None
+
+    def __enter__(self) -> Index | None:
+        if isinstance(self.cache, Index):
+            return self.cache
+        if self.cache:
+            self.opened = Index()
+        return self.opened
+
+    def __exit__(self, *exc: object) -> None:
+        if self.opened is not None:
+            self.opened.close()
 
 
 def _key(entry: Entry) -> tuple[str, int, int] | None:
@@ -38,9 +151,12 @@ def load(
     jobs: int = 1,
     index: Index | None = None,
     zones: ZoneFinder | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> PhotoSet:
-    """Read every file under ``paths`` (through ``index`` when given) and resolve times."""
+    """Read every file under ``paths`` (through ``index`` when given) and resolve times.
+
+    Paths that do not exist become records with an error (the CLI checks its arguments
+    first; paths read from standard input may vanish)."""
     entries = list(walk(paths))
     keys = [_key(e) for e in entries] if index else [None] * len(entries)
     known = index.lookup([k for k in keys if k]) if index else {}
@@ -68,6 +184,10 @@ def load(
     finder = zones or ZoneFinder(index)
     resolved, warnings = resolve(photos, settings, finder.name_at)
     finder.save()
+    unmatched = settings.unmatched(p.camera for p in photos)
+    if unmatched:
+        cameras = sorted({p.camera for p in photos if p.camera})
+        warnings.append(
+            f"no photo is from {', '.join(repr(c) for c in unmatched)}, so its clock rule "
+            f"did nothing; cameras seen: {', '.join(cameras) if cameras else 'none'}")
     return PhotoSet(resolved, warnings, ignored, read=len(todo))
-
-

@@ -6,7 +6,7 @@ build, and defining them costs no compile() at start-up (a re-scan takes a quart
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class RawTimes(NamedTuple):
@@ -85,7 +85,7 @@ class Stop(NamedTuple):
     photos: tuple[Photo, ...]
     place: Place | None = None
     distance_km: float = 0.0  # from the previous stop or waypoint of the trip
-    nearby: tuple | None = None  # NearbyPlace values with --nearby, else None
+    nearby: tuple[Any, ...] | None = None  # NearbyPlace values with --nearby, else None
 
     @property
     def files(self) -> list[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
@@ -53,6 +53,12 @@ class TimeSettings:
         offset = offsets.get(wanted) if wanted and wanted != "*" else None
         return (zone if zone is not None else zones.get("*"),
                 offset if offset is not None else offsets.get("*"))
+
+    def unmatched(self, cameras: Iterable[str | None]) -> list[str]:
+        """The cameras named in the rules (not ``*``) that none of ``cameras`` is."""
+        seen = {c.casefold() for c in cameras if c}
+        named = [*self.camera_tz, *self.clock_offset]
+        return sorted({c for c in named if c != "*" and c.casefold() not in seen})
 
 
 class _Fix(NamedTuple):

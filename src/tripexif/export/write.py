@@ -218,7 +218,7 @@ def _same_file(path: str, info: os.stat_result) -> bool:
 def _is_media(path: str) -> bool:
     """Whether the regular file at ``path`` starts like a photo or video. Opened without
     blocking and checked again once open: a FIFO put there meanwhile is not waited on."""
-    from tripexif.read.containers import sniff
+    from tripexif.reading.containers import sniff
 
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -15,9 +16,27 @@ FAR_KM = 50.0  # farther from any known place than this: say how far
 
 
 class ClusterSettings(NamedTuple):
+    """How photos become stops: a photo joins a stop within ``radius_m`` of its centre and
+    at most ``max_gap`` after the previous photo; fewer than ``min_stop_photos`` photos make
+    a waypoint (a place passed through)."""
+
     radius_m: float = 200.0
     max_gap: timedelta = timedelta(hours=2)
     min_stop_photos: int = 2
+
+
+def parse_duration(text: str) -> timedelta:
+    """"2h", "90m", "1h30m", "45s", "1:30" -> timedelta; ValueError otherwise."""
+    cleaned = text.strip().lower()
+    if re.fullmatch(r"\d+:\d{2}", cleaned):
+        whole_hours, whole_minutes = cleaned.split(":")
+        return timedelta(hours=int(whole_hours), minutes=int(whole_minutes))
+    match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?:in)?)?(?:(\d+)s)?",
+                         cleaned)
+    if not cleaned or not match or not any(match.groups()):
+        raise ValueError(f"{text!r} is not a duration like 2h, 90m, 1h30m or 1:30")
+    h, m, s = (float(g) if g else 0.0 for g in match.groups())
+    return timedelta(hours=h, minutes=m, seconds=s)
 
 
 def _sort_key(photo: Photo) -> datetime:

@@ -15,8 +15,8 @@ from exifread.tags.exif import EXIF_TAGS, GPS_TAGS
 
 from tripexif.errors import MetadataError
 from tripexif.model import RawTimes
-from tripexif.read import gps
-from tripexif.read.containers import Container, TiffBlock
+from tripexif.reading import gps
+from tripexif.reading.containers import Container, TiffBlock
 
 # exifread logs every oddity of a damaged file at WARNING; we report problems ourselves
 logging.getLogger("exifread").addHandler(logging.NullHandler())

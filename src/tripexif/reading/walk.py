@@ -82,8 +82,10 @@ def walk(paths: Iterable[str]) -> Iterator[Entry]:
     """Files under ``paths`` (files as given, folders recursively, sorted by name).
 
     Hidden files and folders are skipped, symlinked folders are followed once (loops are cut),
+    a file reached twice (a folder and a file inside it, or two links to it) is yielded once,
     and folders or paths that cannot be read are reported as entries with a ``problem``."""
     seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[tuple[int, int]] = set()
     for path in paths:
         try:
             info = os.stat(path)
@@ -94,12 +96,20 @@ def walk(paths: Iterable[str]) -> Iterator[Entry]:
             yield Entry(path, True, f"cannot access: {exc.strerror or exc}")
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk_dir(path, info, seen_dirs)
-        else:
+            yield from _walk_dir(path, info, seen_dirs, seen_files)
+        elif _first_time((info.st_dev, info.st_ino), seen_files):
             yield Entry(path, named=True)
 
 
-def _walk_dir(root: str, info: os.stat_result, seen: set[tuple[int, int]]) -> Iterator[Entry]:
+def _first_time(key: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _walk_dir(root: str, info: os.stat_result, seen: set[tuple[int, int]],
+              seen_files: set[tuple[int, int]]) -> Iterator[Entry]:
     key = (info.st_dev, info.st_ino)
     if key in seen:  # a symlink loop, or the same folder named twice
         return
@@ -120,7 +130,7 @@ def _walk_dir(root: str, info: os.stat_result, seen: set[tuple[int, int]]) -> It
             is_dir = False
         if is_dir:
             subdirs.append(child)
-        else:
+        elif _first_time(_file_key(child, info.st_dev), seen_files):
             yield Entry(child.path)
     for child in subdirs:
         try:
@@ -128,11 +138,27 @@ def _walk_dir(root: str, info: os.stat_result, seen: set[tuple[int, int]]) -> It
         except OSError as exc:
             yield Entry(child.path, problem=f"cannot access folder: {exc.strerror or exc}")
             continue
-        yield from _walk_dir(child.path, child_info, seen)
+        yield from _walk_dir(child.path, child_info, seen, seen_files)
+
+
+def _file_key(child: os.DirEntry[str], folder_device: int) -> tuple[int, int]:
+    """(device, inode) of a folder entry: free from the folder listing for a plain file; a
+    link is followed (a dangling one keys on itself, and the reader reports it)."""
+    if not child.is_symlink():
+        return folder_device, child.inode()
+    try:
+        target = os.stat(child.path)
+    except OSError:
+        return folder_device, child.inode()
+    return target.st_dev, target.st_ino
 
 
 def read_path_list(stream: Iterable[bytes] | bytes, null: bool) -> list[str]:
-    """Paths from standard input: one per line, or NUL-separated with ``-0``."""
+    """Paths from standard input: one per line, or NUL-separated with ``-0``.
+
+    ValueError when lines hold NUL bytes (``find -print0`` output read without ``-0``)."""
     data = stream if isinstance(stream, bytes) else b"".join(stream)
+    if not null and b"\0" in data:
+        raise ValueError("the paths on standard input are NUL-separated: add -0")
     parts = data.split(b"\0") if null else data.splitlines()
     return [os.fsdecode(p) for p in parts if p]

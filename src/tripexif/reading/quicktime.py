@@ -12,9 +12,9 @@ from datetime import datetime, timedelta, timezone
 from typing import BinaryIO
 
 from tripexif.model import RawTimes
-from tripexif.read import gps
-from tripexif.read.containers import boxes, find_box, read_at
-from tripexif.read.exif import Metadata, parse_datetime, parse_offset
+from tripexif.reading import gps
+from tripexif.reading.containers import boxes, find_box, read_at
+from tripexif.reading.exif import Metadata, parse_datetime, parse_offset
 
 _ISO6709 = re.compile(r"^([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)?")
 _EPOCH_1904 = datetime(1904, 1, 1, tzinfo=timezone.utc)

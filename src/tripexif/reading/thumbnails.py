@@ -13,7 +13,7 @@ def embedded_thumbnail(path: str) -> bytes | None:
     """The EXIF thumbnail's JPEG bytes, or None when the photo has none (or is unreadable)."""
     import exifread
 
-    from tripexif.read import containers
+    from tripexif.reading import containers
 
     try:
         with open(path, "rb") as fh:

@@ -11,8 +11,8 @@ from typing import Any
 
 from tripexif.errors import MetadataError
 from tripexif.model import Photo
-from tripexif.read import containers
-from tripexif.read.walk import Entry, has_media_extension
+from tripexif.reading import containers
+from tripexif.reading.walk import Entry, has_media_extension
 
 HEAD_BYTES = 512
 BMFF_VIDEOS = ("mp4", "mov")
@@ -131,7 +131,7 @@ def read_photo(path: str, budget: float = READ_BUDGET_S, *, strict: bool = False
 
 
 def _read(path: str, strict: bool) -> Photo:
-    from tripexif.read import (
+    from tripexif.reading import (
         exif,
         quicktime,  # exifread loads only when a file is really read
     )

@@ -8,14 +8,14 @@ import threading
 from collections.abc import Callable, Sequence
 
 from tripexif.model import Photo
-from tripexif.read.reader import read_entry
-from tripexif.read.walk import Entry
+from tripexif.reading.reader import read_entry
+from tripexif.reading.walk import Entry
 from tripexif.store.index import pack, unpack
 
 CHUNK = 64  # files per task handed to a worker process
 PARALLEL_MIN = 256  # below this many files to read, one process is faster
 # imported once by the fork server, so that each worker it forks starts ready to read
-PRELOAD = ["__main__", "tripexif.read.pool", "tripexif.read.exif", "tripexif.read.quicktime"]
+PRELOAD = ["__main__", "tripexif.reading.pool", "tripexif.reading.exif", "tripexif.reading.quicktime"]
 
 
 def usable_cpus() -> int:
