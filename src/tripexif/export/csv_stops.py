@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tripexif.export import ITINERARY, Format
 from tripexif.export.records import iso, place_text
 from tripexif.export.textsafe import csv_text
 from tripexif.model import Itinerary
@@ -18,3 +19,7 @@ def to_csv(itinerary: Itinerary) -> str:
         for s in itinerary.stops
     ]
     return csv_text(HEADER, rows)
+
+
+FORMATS = (Format("csv", ITINERARY, lambda itinerary, options: to_csv(itinerary),
+                  (".csv",), ("scan",)),)

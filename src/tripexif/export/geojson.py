@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from tripexif.export import ITINERARY, Format
 from tripexif.export.records import stop_record, summary_record
 from tripexif.model import Itinerary
 
@@ -71,3 +72,7 @@ def to_geojson(itinerary: Itinerary) -> str:
     }
     # compact: GeoJSON files get large, and json's C encoder only runs without indent
     return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+FORMATS = (Format("geojson", ITINERARY, lambda itinerary, options: to_geojson(itinerary),
+                  (".geojson",), ("scan",)),)

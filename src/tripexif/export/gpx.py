@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, timezone
 
 from tripexif import __version__
-from tripexif.export.records import clock_span, text_path
+from tripexif.export import ITINERARY, Format
+from tripexif.export.records import clock_span, shared_name
 from tripexif.model import Itinerary, Stop
 
 # characters XML 1.0 forbids even when escaped (a file name may hold them)
@@ -23,13 +24,14 @@ def _time_range(stop: Stop) -> str:
     return f"{text}{zone}, {count} photo{'s' if count != 1 else ''}"
 
 
-def _utc(moment):  # type: ignore[no-untyped-def]
+def _utc(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is None:
         return None  # floating: no instant to write
     return moment.astimezone(timezone.utc)
 
 
-def to_gpx(itinerary: Itinerary) -> str:
+def to_gpx(itinerary: Itinerary, full_paths: bool = False) -> str:
+    """GPX 1.1; track points are named after their photo's file (its path with ``full_paths``)."""
     import gpxpy.gpx
 
     gpx = gpxpy.gpx.GPX()
@@ -49,9 +51,14 @@ def to_gpx(itinerary: Itinerary) -> str:
             point = gpxpy.gpx.GPXTrackPoint(
                 latitude=round(photo.lat, 8), longitude=round(photo.lon, 8),  # type: ignore[arg-type]
                 elevation=photo.alt, time=_utc(photo.time_local),
-                name=_xml_text(text_path(photo.path)),
+                name=_xml_text(shared_name(photo.path, full_paths)),
             )
             segment.points.append(point)
         track.segments.append(segment)
         gpx.tracks.append(track)
     return gpx.to_xml(version="1.1")
+
+
+FORMATS = (Format("gpx", ITINERARY,
+                  lambda itinerary, options: to_gpx(itinerary, options.full_paths),
+                  (".gpx",), ("scan",)),)

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tripexif.export import ITINERARY, Format, Options
 from tripexif.export.geojson import split_antimeridian
-from tripexif.export.records import clock_span, iso, place_label, text_path
+from tripexif.export.records import clock_span, iso, place_label, shared_name
 from tripexif.model import Itinerary, Stop
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -45,7 +46,8 @@ def _span(stop: Stop) -> str:
 
 
 def map_data(itinerary: Itinerary,
-             thumbnail: Callable[[str], bytes | None] | None = None) -> dict[str, Any]:
+             thumbnail: Callable[[str], bytes | None] | None = None,
+             full_paths: bool = False) -> dict[str, Any]:
     days = []
     for n, day in enumerate(itinerary.days):
         points = []
@@ -62,7 +64,8 @@ def map_data(itinerary: Itinerary,
                 "kind": stop.kind, "index": stop.index, "lat": stop.lat, "lon": stop.lon,
                 "place": place_label(stop),
                 "time": _span(stop), "arrival": iso(stop.arrival), "photos": len(stop.photos),
-                "files": [text_path(f) for f in stop.files[:50]], "thumbnails": thumbs,
+                "files": [shared_name(f, full_paths) for f in stop.files[:50]],
+                "thumbnails": thumbs,
             })
         line = split_antimeridian([(s.lon, s.lat) for s in day.stops])
         days.append({"date": day.date, "timezone": day.timezone,
@@ -74,9 +77,11 @@ def map_data(itinerary: Itinerary,
 
 def to_html(itinerary: Itinerary, tiles: str = OSM_TILES, attribution: str = OSM_ATTRIBUTION,
             thumbnail: Callable[[str], bytes | None] | None = None,
-            title: str = "Trip map") -> str:
+            title: str = "Trip map", full_paths: bool = False) -> str:
+    """The page; ``thumbnail(path)`` gives a photo's EXIF thumbnail to show in popups, and
+    file names are shown without their folders unless ``full_paths``."""
     script, css = _leaflet()
-    data = map_data(itinerary, thumbnail)
+    data = map_data(itinerary, thumbnail, full_paths)
     config = {"tiles": tiles, "attribution": attribution}
     return PAGE.format(
         title=html.escape(title), css=css, leaflet=script.replace("</script", "<\\/script"),
@@ -194,3 +199,15 @@ body {{ font: 14px/1.4 system-ui, sans-serif; }}
 </body>
 </html>
 """
+
+
+def _render(itinerary: Itinerary, options: Options) -> str:
+    tiles = options.tiles or OSM_TILES
+    attribution = options.attribution
+    if attribution is None:
+        attribution = OSM_ATTRIBUTION if tiles == OSM_TILES else ""
+    return to_html(itinerary, tiles, attribution, options.thumbnail,
+                   options.title or "Trip map", options.full_paths)
+
+
+FORMATS = (Format("html", ITINERARY, _render, (".html", ".htm"), ("scan", "map")),)

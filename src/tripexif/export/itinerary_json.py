@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 
+from tripexif.export import ITINERARY, Format
 from tripexif.export.records import itinerary_record
 from tripexif.model import Itinerary
 
 
 def to_json(itinerary: Itinerary) -> str:
     return json.dumps(itinerary_record(itinerary), ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATS = (Format("json", ITINERARY, lambda itinerary, options: to_json(itinerary),
+                  (".json",), ("scan",)),)

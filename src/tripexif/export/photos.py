@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from tripexif.export import PHOTOS, Format
 from tripexif.export.records import EXTRA_FIELDS, PHOTO_FIELDS, photo_record
 from tripexif.export.textsafe import csv_text
 from tripexif.model import Photo
@@ -21,3 +22,10 @@ def to_jsonl(photos: Sequence[Photo]) -> str:
 def to_csv(photos: Sequence[Photo]) -> str:
     header = PHOTO_FIELDS + EXTRA_FIELDS
     return csv_text(header, ([photo_record(p)[k] for k in header] for p in photos))
+
+
+FORMATS = (
+    Format("json", PHOTOS, lambda photos, options: to_json(photos), (".json",), ("photos",)),
+    Format("jsonl", PHOTOS, lambda photos, options: to_jsonl(photos), (".jsonl",), ("photos",)),
+    Format("csv", PHOTOS, lambda photos, options: to_csv(photos), (".csv",), ("photos",)),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,6 +18,16 @@ EXTRA_FIELDS = ("time_flag", "gps_note", "skipped")
 def text_path(path: str) -> str:
     """A file name as text: bytes that are not UTF-8 become ``\\xNN`` escapes (never a crash)."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def shared_name(path: str, full_paths: bool = False) -> str:
+    """How a file is named in files people share (GPX, the map, reports): its file name, not
+    the folders it sits in (which tell who and where the user is), unless ``full_paths``."""
+    if not full_paths:
+        path = path.rstrip("/").rsplit("/", 1)[-1]
+        if "\\" in path and os.sep == "\\":
+            path = path.rsplit("\\", 1)[-1]
+    return text_path(path)
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
+from tripexif.export import ITINERARY, PHOTOS, WHERE, Format, Options
 from tripexif.export.records import clock_span, place_label, text_path
 from tripexif.model import Itinerary, Photo
+
+if TYPE_CHECKING:  # rich costs 20 ms to import: only when a table is drawn
+    from rich.console import Console
+    from rich.text import Text
 
 _CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {0x7F: "\\x7f"}
 _CONTROL.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
@@ -19,6 +21,8 @@ _CONTROL.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
 def shown(text: str | None) -> Text:
     """User-derived text (file and place names) for a terminal: never read as rich markup,
     control characters (a newline in a file name) shown as escapes."""
+    from rich.text import Text
+
     return Text((text or "").translate(_CONTROL))
 
 
@@ -49,6 +53,8 @@ def photo_note(photo: Photo) -> str:
 
 
 def photos_table(console: Console, photos: Sequence[Photo]) -> None:
+    from rich.table import Table
+
     table = Table(show_edge=False, header_style="bold")
     for name in ("file", "local time", "zone", "source", "lat", "lon", "camera", "note"):
         table.add_column(name, overflow="fold")
@@ -64,8 +70,10 @@ def photos_table(console: Console, photos: Sequence[Photo]) -> None:
     console.print(f"{len(photos)} files, {located} with GPS, {errors} unreadable")
 
 
-def where_text(console: Console, records: Sequence[dict]) -> None:
+def where_text(console: Console, records: Sequence[dict[str, Any]]) -> None:
     """The `where` answers as short blocks, one per photo."""
+    from rich.text import Text
+
     for record in records:
         path = shown(record["path"])
         path.stylize("bold")
@@ -99,6 +107,9 @@ def _km(value: float) -> str:
 
 def itinerary_table(console: Console, itinerary: Itinerary) -> None:
     """One section per local day, one row per stop; waypoints lighter; then the trip summary."""
+    from rich.table import Table
+    from rich.text import Text
+
     for day in itinerary.days:
         moment = datetime.fromisoformat(day.date)
         title = Text(f"{moment:%A} {moment.day} {moment:%B %Y}", style="bold")
@@ -164,3 +175,23 @@ def photo_summary(itinerary: Itinerary) -> str:
     if itinerary.skipped:
         text += f", {len(itinerary.skipped)} not read (format)"
     return text
+
+
+def rendered(draw: Callable[[Console, Any], None], value: Any, options: Options) -> str:
+    """What ``draw(console, value)`` prints, as text, ``options.width`` columns wide."""
+    from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=False, width=options.width)
+    with console.capture() as capture:
+        draw(console, value)
+    return capture.get()
+
+
+FORMATS = (
+    Format("table", ITINERARY, lambda value, options: rendered(itinerary_table, value, options),
+           commands=("scan",)),
+    Format("table", PHOTOS, lambda value, options: rendered(photos_table, value, options),
+           commands=("photos",)),
+    Format("table", WHERE, lambda value, options: rendered(where_text, value, options),
+           commands=("where",)),
+)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
+from tripexif.export import WHERE, Format
 from tripexif.export.records import photo_record
 from tripexif.geocode.base import Geocoder
 from tripexif.model import Photo, Place
@@ -40,3 +42,11 @@ def answer(photo: Photo, geocoder: Geocoder) -> dict[str, Any]:
 
 def answers(photos: Sequence[Photo], geocoder: Geocoder) -> list[dict[str, Any]]:
     return [answer(p, geocoder) for p in photos]
+
+
+def to_json(records: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(list(records), ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATS = (Format("json", WHERE, lambda records, options: to_json(records), (".json",),
+                  ("where",)),)
