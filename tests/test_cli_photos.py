@@ -98,24 +98,64 @@ def test_where_json(run, trip):
 
 
 def test_where_exits_1_when_nothing_could_be_read(run, trip):
-    result = run("where", "broken.jpg", "missing.jpg")
+    result = run("where", "broken.jpg")
     assert result.exit_code == 1
     assert "could not be read: file is truncated before its image data" in result.stdout
-    assert "could not be read: no such file or folder" in result.stdout
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["photos", "--default-tz", "Mars/Olympus"], "unknown time zone 'Mars/Olympus'"),
-    (["photos", "--clock-offset", "X=+5h"], "--clock-offset: not an offset"),
-    (["photos", "--camera-tz", "Europe/Paris"], "--camera-tz wants CAMERA=VALUE"),
+    (["photos", "--default-tz", "Mars/Olympus"],
+     "Invalid value for '--default-tz': unknown time zone 'Mars/Olympus'"),
+    (["scan", "--camera-tz", "X=Mars/Olympus"],
+     "Invalid value for '--camera-tz': unknown time zone 'Mars/Olympus'"),
+    (["photos", "--clock-offset", "X=+5h"], "Invalid value for '--clock-offset': not an offset"),
+    (["photos", "--camera-tz", "Europe/Paris"],
+     "Invalid value for '--camera-tz': wants CAMERA=ZONE"),
     (["photos", "-o", "out.xyz"], "cannot tell the format from 'out.xyz'"),
     (["where", "kyoto.jpg", "--geocoder", "bogus"],
-     "unknown geocoder 'bogus'; valid: offline, none"),
+     "Invalid value for '--geocoder': unknown geocoder 'bogus'; valid: offline, none"),
+    (["scan", "--max-gap", "soon"], "Invalid value for '--max-gap': 'soon' is not a duration"),
+    (["scan", "-f", "kml"], "Invalid value for '-f' / '--format': 'kml' is not one of table"),
+    (["scan", "--geocoder", "nominatim", "--geocoder-option", "timeout=abc"],
+     "Invalid value for '--geocoder-option': timeout wants a number of seconds above 0, "
+     "got 'abc'"),
+    (["scan", "--geocoder", "nominatim", "--geocoder-option", "min_delay=x"],
+     "Invalid value for '--geocoder-option': min_delay wants a number of seconds, 0 or more"),
+    (["scan", "--geocoder", "nominatim", "--geocoder-option", "retries=1.5"],
+     "Invalid value for '--geocoder-option': retries wants a whole number, 0 or more, "
+     "got '1.5'"),
+    (["scan", "--geocoder", "nominatim", "--geocoder-option", "timeout=nan"],
+     "Invalid value for '--geocoder-option': timeout wants a number of seconds above 0"),
+    (["scan", "--geocoder-option", "novalue"],
+     "Invalid value for '--geocoder-option': wants KEY=VALUE, got 'novalue'"),
 ])
 def test_usage_mistakes_get_a_clear_message(run, trip, args, message):
     result = run(*args)
-    assert result.exit_code in (1, 2)
+    assert result.exit_code == 2, result.output
     assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["scan", "photos", "where", "map"])
+def test_a_path_that_does_not_exist_is_a_usage_error(run, trip, command, monkeypatch):
+    from tripexif import api
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("photos were read")
+
+    monkeypatch.setattr(api, "load", no_work)
+    result = run(command, "kyoto.jpg", "nosuch.jpg", "-o", "out.html" if command == "map"
+                 else "out.json")
+    assert result.exit_code == 2
+    assert "'nosuch.jpg' does not exist" in result.stderr
+    assert not (trip / "out.json").exists() and not (trip / "out.html").exists()
+
+
+def test_nul_separated_paths_without_0_say_to_add_it(run, trip):
+    result = run("scan", "-", input=b"kyoto.jpg\0broken.jpg\0")
+    assert result.exit_code == 2
+    assert "NUL-separated: add -0" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_output_never_overwrites_an_input_photo(run, trip):

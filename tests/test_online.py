@@ -198,13 +198,15 @@ def test_500_retries_back_off(service):
     assert clock.sleeps == [1.0, 2.0, 4.0]
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("nosuchservice", "unknown geocoder 'nosuchservice'; valid: offline, none, "),
-    ("bing", "needs more settings"),
+@pytest.mark.parametrize(("name", "code", "message"), [
+    ("nosuchservice", 2, "unknown geocoder 'nosuchservice'; valid: offline, none, "),
+    ("bing", 1, "needs more settings"),
 ])
-def test_misconfigured_geocoders_fail_fast(run, trip, name, message):
+def test_misconfigured_geocoders_fail_fast(run, trip, name, code, message):
+    """An unknown name is a usage error; a known service without its settings (an API key)
+    is misconfigured (exit 1, as the contract says)."""
     result = run("scan", str(trip), "--geocoder", name)
-    assert result.exit_code == 1 and message in result.stderr
+    assert result.exit_code == code and message in result.stderr
     assert "nominatim" in result.stderr or name == "bing"
 
 

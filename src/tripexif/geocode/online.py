@@ -32,24 +32,33 @@ NUMBER_OPTIONS = ("timeout", "min_delay", "retries")
 OWN_OPTIONS = ("min_delay", "retries")  # tripexif's, not passed to geopy
 
 
-def number_option(options: Mapping[str, str], key: str) -> float | None:
-    """The numeric setting ``key`` (None when absent); UsageError saying what it wants."""
-    if key not in options:
-        return None
-    text = str(options[key]).strip()
-    wants = {"timeout": "a number of seconds above 0",
-             "min_delay": "a number of seconds, 0 or more",
-             "retries": "a whole number, 0 or more"}[key]
+NUMBER_WANTS = {"timeout": "a number of seconds above 0",
+                "min_delay": "a number of seconds, 0 or more",
+                "retries": "a whole number, 0 or more"}
+
+
+def check_number(key: str, text: str) -> float:
+    """The numeric setting ``key``'s value; ValueError saying what it wants."""
     try:
-        value = float(text)
+        value = float(text.strip())
     except ValueError:
         value = math.nan
     valid = (math.isfinite(value)
              and (value > 0 if key == "timeout" else value >= 0)
              and (key != "retries" or value.is_integer()))
     if not valid:
-        raise UsageError(f"--geocoder-option {key}={options[key]}: {key} wants {wants}")
+        raise ValueError(f"{key} wants {NUMBER_WANTS[key]}")
     return value
+
+
+def number_option(options: Mapping[str, str], key: str) -> float | None:
+    """The numeric setting ``key`` (None when absent); UsageError saying what it wants."""
+    if key not in options:
+        return None
+    try:
+        return check_number(key, str(options[key]))
+    except ValueError as exc:
+        raise UsageError(f"--geocoder-option {key}={options[key]}: {exc}") from exc
 
 
 class OnlineFailure(Exception):

@@ -1,0 +1,243 @@
+"""Option types and option groups: every value is checked by Click, so every usage error has
+one format ("Invalid value for '--x': ...") and exit code 2, before any photo is read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import click
+
+F = Callable[..., Any]
+if TYPE_CHECKING:  # Click's ParamType is generic in its stubs since 8.2, a plain class before
+    _Type = click.ParamType[Any, Any]
+else:
+    _Type = click.ParamType
+
+
+class Duration(_Type):
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        from tripexif.trip.itinerary import parse_duration
+
+        try:
+            return parse_duration(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class Zone(_Type):
+    """An IANA time zone name, checked against the zone database."""
+
+    name = "zone"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        from tripexif.clock.zones import get_zone
+        from tripexif.errors import ConfigError
+
+        try:
+            get_zone(str(value))
+        except ConfigError as exc:
+            self.fail(str(exc), param, ctx)
+        return str(value)
+
+
+class CameraRule(_Type):
+    """CAMERA=VALUE, the value checked by ``check`` (a zone, or a clock offset)."""
+
+    def __init__(self, what: str, check: Callable[[str], Any]) -> None:
+        self.name = f"camera={what}"
+        self.what = what
+        self.check = check
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[str, Any]:
+        if isinstance(value, tuple):
+            return value
+        camera, sep, setting = str(value).rpartition("=")
+        if not sep or not camera.strip() or not setting.strip():
+            self.fail(f"wants CAMERA={self.what} (CAMERA as `tripexif photos` prints it, "
+                      f"or *), got {value!r}", param, ctx)
+        try:
+            return camera.strip(), self.check(setting.strip())
+        except (ValueError, click.BadParameter) as exc:
+            self.fail(str(getattr(exc, "message", exc)), param, ctx)
+
+
+def _zone(text: str) -> str:
+    return Zone().convert(text, None, None)
+
+
+def _offset(text: str) -> timedelta:
+    from tripexif.clock.zones import parse_offset
+
+    return parse_offset(text)
+
+
+class GeocoderName(_Type):
+    """offline, none, or a service geopy knows (geopy is imported only for those)."""
+
+    name = "name"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        from tripexif.geocode import BUILTIN
+
+        key = str(value).strip().lower()
+        if key in BUILTIN:
+            return key
+        from tripexif.geocode.online import valid_services
+
+        services = valid_services()
+        if key not in services:
+            self.fail(f"unknown geocoder {value!r}; valid: {', '.join([*BUILTIN, *services])}",
+                      param, ctx)
+        return key
+
+
+class Setting(_Type):
+    """KEY=VALUE for a geocoder; tripexif's numeric settings are checked here."""
+
+    name = "key=value"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[str, str]:
+        if isinstance(value, tuple):
+            return value
+        key, sep, setting = str(value).partition("=")
+        key = key.strip()
+        if not sep or not key:
+            self.fail(f"wants KEY=VALUE, got {value!r}", param, ctx)
+        from tripexif.geocode.online import NUMBER_WANTS, check_number
+
+        if key in NUMBER_WANTS:
+            try:
+                check_number(key, setting)
+            except ValueError as exc:
+                self.fail(f"{exc}, got {setting!r}", param, ctx)
+        return key, setting
+
+
+class FormatName(_Type):
+    """An output format of ``command``, from the exporter registry; the registry is loaded
+    only when -f is given or help is shown, not at start-up."""
+
+    name = "format"
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def _names(self) -> list[str]:
+        from tripexif import export
+
+        return export.names(self.command)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(self._names()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        names = self._names()
+        if value not in names:
+            self.fail(f"{value!r} is not one of {', '.join(names)}", param, ctx)
+        return str(value)
+
+
+def _apply(func: F, options: list[Callable[[F], F]]) -> F:
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def format_option(command: str) -> Callable[[F], F]:
+    return click.option("-f", "--format", "fmt", type=FormatName(command),
+                        help="Output format (default: table, or from -o's extension).")
+
+
+def common_options(func: F) -> F:
+    return _apply(func, [
+        click.option("-o", "--output", metavar="FILE", default=None,
+                     help="Write to FILE (atomically; - is standard output) instead of "
+                          "standard output."),
+        click.option("-0", "--null", is_flag=True,
+                     help="With PATH '-': paths on standard input are NUL-separated."),
+        click.option("--camera-tz", multiple=True, type=CameraRule("ZONE", _zone),
+                     metavar="CAMERA=ZONE",
+                     help="The zone CAMERA's clock was set to (IANA name). Repeatable."),
+        click.option("--clock-offset", multiple=True, type=CameraRule("+HH:MM[:SS]", _offset),
+                     metavar="CAMERA=+HH:MM[:SS]",
+                     help="Add this to CAMERA's clock to get UTC (exiftool -geosync sign). "
+                          "Repeatable."),
+        click.option("--default-tz", type=Zone(), metavar="ZONE",
+                     help="Zone for photos whose zone cannot be worked out."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     help="Processes reading files (default: usable CPUs)."),
+        click.option("--no-cache", is_flag=True,
+                     help="Read every file again; do not use or update the scan index."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress, no warnings."),
+        click.option("--progress/--no-progress", default=None,
+                     help="Show progress on stderr (default: when stderr is a terminal)."),
+    ])
+
+
+def geocoder_options(func: F) -> F:
+    return _apply(func, [
+        click.option("--geocoder", type=GeocoderName(), default="offline", show_default=True,
+                     help="offline (embedded GeoNames data, no network), none, or a geopy "
+                          "service: nominatim, photon, ... (sends stop positions to it)."),
+        click.option("--geocoder-option", "geocoder_option", multiple=True, type=Setting(),
+                     metavar="KEY=VALUE",
+                     help="A setting of an online geocoder: the service's own (user_agent, "
+                          "domain, scheme, api_key, timeout, ...) and tripexif's min_delay "
+                          "(seconds between requests) and retries. Repeatable."),
+        click.option("--language", metavar="CODE",
+                     help="Names in this language from an online geocoder (en, ja, ...)."),
+    ])
+
+
+def cluster_options(func: F) -> F:
+    return _apply(func, [
+        click.option("--stop-radius", type=click.FloatRange(min=1), default=200.0,
+                     show_default=True, metavar="METRES",
+                     help="Photos within this distance of a stop's centre belong to it."),
+        click.option("--max-gap", type=Duration(), default="2h", show_default=True,
+                     metavar="DURATION",
+                     help="A longer pause between photos starts a new stop (2h, 90m, 1:30)."),
+        click.option("--min-stop-photos", type=click.IntRange(min=1), default=2,
+                     show_default=True, metavar="N",
+                     help="Fewer photos make a waypoint (a place passed through)."),
+    ])
+
+
+def nearby_options(func: F) -> F:
+    return _apply(func, [
+        click.option("--nearby", is_flag=True,
+                     help="List places to see and to eat near each stop (OpenStreetMap data "
+                          "through Overpass: sends stop positions to it)."),
+        click.option("--nearby-count", type=click.IntRange(min=1), default=5, show_default=True,
+                     metavar="N", help="Places of each kind per stop (with --nearby)."),
+        click.option("--nearby-radius", type=click.IntRange(min=10, max=5000), default=500,
+                     show_default=True, metavar="METRES",
+                     help="How far around a stop (with --nearby)."),
+        click.option("--overpass-url", metavar="URL", default=None,
+                     help="Overpass API endpoint, e.g. a self-hosted one (with --nearby)."),
+    ])
+
+
+def share_options(func: F) -> F:
+    return click.option("--full-paths", is_flag=True,
+                        help="In files people share (GPX, the HTML map), name photos by their "
+                             "full path instead of their file name.")(func)
+
+
+def given(name: str) -> bool:
+    """Whether the user gave option ``name`` (not its default)."""
+    ctx = click.get_current_context()
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
