@@ -26,7 +26,7 @@ class Service(ThreadingHTTPServer):
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
-        self.mode = "ok"  # ok | 429 | 500 | slow | malformed
+        self.mode = "ok"  # ok | 429 | 429-odd | 500 | slow | malformed
         self.requests: list[tuple[str, dict, dict]] = []
         self.lock = threading.Lock()
         self.released = threading.Event()  # "slow" answers wait for this (set by close)
@@ -60,9 +60,9 @@ class Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.requests.append((self.path.split("?")[0], params, dict(self.headers)))
         mode = self.server.mode
-        if mode == "429":
+        if mode in ("429", "429-odd"):  # odd: a Retry-After that only looks like digits
             self.send_response(429)
-            self.send_header("Retry-After", "3")
+            self.send_header("Retry-After", "3" if mode == "429" else "\u00b2")
             self.end_headers()
             return
         if mode == "500":

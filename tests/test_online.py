@@ -389,3 +389,14 @@ def test_make_nearby_with_injected_sleeper(service, tmp_path):
         assert finder.around(*INARI) == []
         assert clock.sleeps == [1.0, 2.0, 4.0]
         assert warnings == ["nearby places are missing: Overpass answered HTTP 500"]
+
+
+def test_an_odd_retry_after_falls_back_to_backoff(service):
+    """'²' passes str.isdigit() but is no number: wait by the backoff, never crash."""
+    service.mode = "429-odd"
+    clock = FakeClock()
+    client = OverpassClient(f"http://{service.domain}/api/interpreter", clock=clock,
+                            sleep=clock.sleep)
+    with pytest.raises(NearbyFailure):
+        client.around(*GION)
+    assert clock.sleeps == [1.0, 2.0, 4.0]

@@ -126,7 +126,8 @@ class OverpassClient:
             if error.code != 429 and error.code < 500:
                 raise NearbyFailure(f"Overpass answered HTTP {error.code}") from error
             retry_after = error.headers.get("Retry-After") if error.headers else None
-            wait = float(retry_after) if retry_after and retry_after.isdigit() else None
+            wait = (float(retry_after) if retry_after and retry_after.isascii()
+                    and retry_after.isdigit() else None)
             raise Retryable(f"Overpass answered HTTP {error.code}", wait) from error
         except (ValueError, UnicodeDecodeError) as error:
             raise NearbyFailure("Overpass answered malformed JSON") from error
