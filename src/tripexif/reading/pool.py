@@ -15,7 +15,8 @@ from tripexif.store.index import pack, unpack
 CHUNK = 64  # files per task handed to a worker process
 PARALLEL_MIN = 256  # below this many files to read, one process is faster
 # imported once by the fork server, so that each worker it forks starts ready to read
-PRELOAD = ["__main__", "tripexif.reading.pool", "tripexif.reading.exif", "tripexif.reading.quicktime"]
+PRELOAD = ["__main__", "tripexif.reading.pool", "tripexif.reading.exif",
+           "tripexif.reading.quicktime"]
 
 
 def usable_cpus() -> int:

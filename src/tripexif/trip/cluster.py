@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tripexif.trip.geo import EARTH_RADIUS_KM, distance_km
 
@@ -83,7 +83,7 @@ class Cluster(Generic[T]):
         self.reach_m = max(metres(best, p) for p in pts)
 
 
-def metres(a: Point, b: Point) -> float:
+def metres(a: Point[Any], b: Point[Any]) -> float:
     """Distance in metres; an equirectangular approximation for the short distances inside a
     cluster (exact enough below a few km), haversine beyond."""
     dlon = (b.lon - a.lon + 540.0) % 360.0 - 180.0  # across the antimeridian too
@@ -96,7 +96,8 @@ def metres(a: Point, b: Point) -> float:
     return distance_km(a.lat, a.lon, b.lat, b.lon) * 1000.0
 
 
-def _fits(cluster: Cluster, point: Point, radius_m: float, max_gap: timedelta) -> bool:
+def _fits(cluster: Cluster[Any], point: Point[Any], radius_m: float,
+          max_gap: timedelta) -> bool:
     if point.time - cluster.last.time > max_gap:
         return False
     assert cluster.medoid is not None
@@ -137,7 +138,7 @@ def cluster_points(
     return _merge_same_place(clusters, radius_m, max_gap)
 
 
-def _glitch_run(points: Sequence[Point], i: int, current: Cluster, radius_m: float,
+def _glitch_run(points: Sequence[Point[Any]], i: int, current: Cluster[Any], radius_m: float,
                 max_gap: timedelta) -> int:
     """How many points from ``i`` are stray fixes, judged by the cluster resuming right after."""
     for run in range(1, GLITCH_LOOKAHEAD + 1):
@@ -158,7 +159,8 @@ def _merge_same_place(clusters: list[Cluster[T]], radius_m: float,
         previous = merged[-1] if merged else None
         if (previous is not None and previous.medoid and cluster.medoid
                 and metres(previous.medoid, cluster.medoid) <= radius_m
-                and cluster.first.time - previous.last.time <= max_gap):
+                and cluster.first.time - previous.last.time <= max_gap
+                and _together_within(previous, cluster, 2 * radius_m)):
             previous.glitches.extend(cluster.glitches)
             previous.points.extend(cluster.points)
             previous.members.extend(cluster.members)
@@ -168,3 +170,10 @@ def _merge_same_place(clusters: list[Cluster[T]], radius_m: float,
     return merged
 
 
+def _together_within(a: Cluster[Any], b: Cluster[Any], diameter_m: float) -> bool:
+    """Whether the points of ``a`` and ``b`` together stay within ``diameter_m`` across (a
+    merge must keep the limit that growing a cluster keeps)."""
+    assert a.medoid is not None and b.medoid is not None
+    if a.reach_m + metres(a.medoid, b.medoid) + b.reach_m <= diameter_m:
+        return True  # triangle inequality: no pair can be farther apart
+    return all(metres(p, q) <= diameter_m for p in a.points for q in b.points)
