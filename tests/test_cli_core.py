@@ -212,21 +212,11 @@ def test_progress_runs_no_thread_while_photos_are_read(run, trip, monkeypatch):
     assert "reading photos" in result.stderr
 
 
-def test_the_cli_closes_the_index(run, trip, monkeypatch):
-    from tripexif.store import index as index_module
-
-    opened = []
-    real_init = index_module.Index.__init__
-
-    def tracked(self, *args, **kwargs):
-        real_init(self, *args, **kwargs)
-        opened.append(self)
-
-    monkeypatch.setattr(index_module.Index, "__init__", tracked)
+def test_the_cli_closes_the_index(run, trip, indexes):
     for command in ("scan", "photos", "map"):
         assert run(command, str(trip), "-o", "-").exit_code == 0
-    assert len(opened) == 3
-    assert all(index._db is None for index in opened)
+    assert len(indexes) == 3  # one a run (conftest's fixture lists them)
+    assert all(index._db is None for index in indexes)  # closed by the CLI itself
 
 
 @pytest.mark.parametrize("command", ["scan", "map", "where"])

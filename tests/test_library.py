@@ -92,18 +92,8 @@ def test_scan_refuses_a_path_that_does_not_exist(tmp_path):
         tripexif.scan([tmp_path / "nope"], cache=False)
 
 
-def test_scan_uses_and_closes_the_index(rome, tmp_path, monkeypatch):
-    from tripexif.store import index as index_module
-
-    opened = []
-    real_init = index_module.Index.__init__
-
-    def tracked(self, *args, **kwargs):
-        real_init(self, *args, **kwargs)
-        opened.append(self)
-
-    monkeypatch.setattr(index_module.Index, "__init__", tracked)
+def test_scan_uses_and_closes_the_index(rome, tmp_path, monkeypatch, indexes):
     monkeypatch.setenv("TRIPEXIF_CACHE_DIR", str(tmp_path / "cache"))
     tripexif.scan([rome])
-    assert len(opened) == 1 and opened[0]._db is None  # used, then closed
+    assert len(indexes) == 1 and indexes[0]._db is None  # used, then closed
     assert list((tmp_path / "cache").glob("index-*.sqlite"))

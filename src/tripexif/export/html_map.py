@@ -8,11 +8,8 @@ through ``textContent``, never as HTML, so a name like ``<img onerror=...>`` sho
 
 from __future__ import annotations
 
-import base64
-import html
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from tripexif.export import ITINERARY, Format, Options
@@ -28,6 +25,8 @@ THUMBNAILS_PER_STOP = 4
 
 
 def _leaflet() -> tuple[str, str]:
+    from pathlib import Path
+
     from xstatic.pkg import leaflet
 
     folder = Path(leaflet.BASE_DIR)
@@ -57,7 +56,7 @@ def map_data(itinerary: Itinerary,
                 for path in stop.files:
                     data = thumbnail(path)
                     if data:
-                        thumbs.append("data:image/jpeg;base64," + base64.b64encode(data).decode())
+                        thumbs.append(_data_url(data))
                     if len(thumbs) == THUMBNAILS_PER_STOP:
                         break
             points.append({
@@ -75,16 +74,24 @@ def map_data(itinerary: Itinerary,
     return {"days": days}
 
 
+def _data_url(jpeg: bytes) -> str:
+    import base64
+
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode()
+
+
 def to_html(itinerary: Itinerary, tiles: str = OSM_TILES, attribution: str = OSM_ATTRIBUTION,
             thumbnail: Callable[[str], bytes | None] | None = None,
             title: str = "Trip map", full_paths: bool = False) -> str:
     """The page; ``thumbnail(path)`` gives a photo's EXIF thumbnail to show in popups, and
     file names are shown without their folders unless ``full_paths``."""
+    from html import escape
+
     script, css = _leaflet()
     data = map_data(itinerary, thumbnail, full_paths)
     config = {"tiles": tiles, "attribution": attribution}
     return PAGE.format(
-        title=html.escape(title), css=css, leaflet=script.replace("</script", "<\\/script"),
+        title=escape(title), css=css, leaflet=script.replace("</script", "<\\/script"),
         data=_script_json(data), config=_script_json(config),
     )
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
 import stat
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, NamedTuple
 
 from tripexif.errors import OutputError, UsageError
 
@@ -50,8 +48,7 @@ _FD_FOLDER = re.compile(r"/dev/fd|/proc/(?:self|\d+)(?:/task/\d+)?/fd")
 _MAX_LINKS = 40  # as the kernel's own limit on a chain of symlinks
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Where ``-o`` writes: made by ``prepare`` before reading, used by ``write`` after."""
 
     output: str  # as the user gave it ("-" is standard output)
@@ -151,6 +148,8 @@ class Target:
         except OSError:
             mode = 0
         if stat.S_ISSOCK(mode):  # open() cannot open a socket: connect to it
+            import socket
+
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 sock.connect(self.path)

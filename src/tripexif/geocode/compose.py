@@ -8,11 +8,13 @@ the online clients can be injected (default: :mod:`tripexif.geocode.polite`'s).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tripexif.errors import UsageError
 from tripexif.geocode.base import Geocoder
-from tripexif.geocode.nearby import NearbyFinder
+
+if TYPE_CHECKING:  # urllib.request costs 15 ms to import: only when --nearby asks for it
+    from tripexif.geocode.nearby import NearbyFinder
 
 
 def parse_options(options: Mapping[str, str] | Sequence[str]) -> dict[str, str]:
@@ -63,7 +65,7 @@ def make_nearby(index: Any, warn: Callable[[str], None] | None, endpoint: str | 
     the public one), ``count`` places of each kind within ``radius`` metres, names in
     ``language`` when OpenStreetMap has them; answers cached in ``index`` (None: not kept);
     the first failure is reported once through ``warn``."""
-    from tripexif.geocode.nearby import DEFAULT_ENDPOINT, OverpassClient
+    from tripexif.geocode.nearby import DEFAULT_ENDPOINT, NearbyFinder, OverpassClient
 
     client = OverpassClient(endpoint or DEFAULT_ENDPOINT, radius, count, language,
                             clock=clock, sleep=sleep)
