@@ -48,3 +48,22 @@ def test_unreadable_folder_is_reported(tmp_path):
 def test_path_lists_from_stdin():
     assert read_path_list(b"a.jpg\nb c.jpg\n\n", null=False) == ["a.jpg", "b c.jpg"]
     assert read_path_list(b"a\nb.jpg\0c.jpg\0", null=True) == ["a\nb.jpg", "c.jpg"]
+
+
+def test_a_thousand_nested_folders_are_walked_in_order(tmp_path):
+    """The walk is iterative: 1,000 nested folders raised RecursionError when it recursed.
+    Files of a folder come before its subfolders' files, depth first, in name order."""
+    folder = tmp_path
+    expected = []
+    for depth in range(1000):
+        folder = folder / "d"
+        folder.mkdir()
+        if depth % 250 == 0 or depth == 999:
+            for name in ("b.jpg", "a.jpg"):
+                (folder / name).write_bytes(b"x")
+            expected += [str(folder / "a.jpg"), str(folder / "b.jpg")]
+    (tmp_path / "z").mkdir()  # a sibling after the deep branch, by name
+    (tmp_path / "z" / "last.jpg").write_bytes(b"x")
+    entries = list(walk([str(tmp_path)]))
+    assert [e.path for e in entries] == [*expected, str(tmp_path / "z" / "last.jpg")]
+    assert all(e.problem is None for e in entries)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import NamedTuple
 
 # files in walked folders are read when their name says photo/video; any other file is still
@@ -110,16 +110,41 @@ def _first_time(key: tuple[int, int], seen: set[tuple[int, int]]) -> bool:
 
 def _walk_dir(root: str, info: os.stat_result, seen: set[tuple[int, int]],
               seen_files: set[tuple[int, int]]) -> Iterator[Entry]:
+    """The files under folder ``root``: a folder's files, then each subfolder's, depth
+    first, in name order. Iterative (a stack of the subfolders still to visit), so that a
+    thousand nested folders need no thousand nested calls."""
+    pending: list[Iterator[str]] = []  # per open folder: its subfolders not visited yet
+    folder: tuple[str, os.stat_result] | None = (root, info)
+    while True:
+        if folder is not None:
+            subdirs = yield from _list_folder(*folder, seen, seen_files)
+            pending.append(iter(subdirs))
+            folder = None
+        if not pending:
+            return
+        child = next(pending[-1], None)
+        if child is None:
+            pending.pop()
+            continue
+        try:
+            folder = (child, os.stat(child))
+        except OSError as exc:
+            yield Entry(child, problem=f"cannot access folder: {exc.strerror or exc}")
+
+
+def _list_folder(path: str, info: os.stat_result, seen: set[tuple[int, int]],
+                 seen_files: set[tuple[int, int]]) -> Generator[Entry, None, list[str]]:
+    """Yield the files of one folder (not hidden, each file once); return its subfolders."""
     key = (info.st_dev, info.st_ino)
     if key in seen:  # a symlink loop, or the same folder named twice
-        return
+        return []
     seen.add(key)
     try:
-        with os.scandir(root) as it:
+        with os.scandir(path) as it:
             children = sorted(it, key=lambda e: e.name)
     except OSError as exc:
-        yield Entry(root, problem=f"cannot read folder: {exc.strerror or exc}")
-        return
+        yield Entry(path, problem=f"cannot read folder: {exc.strerror or exc}")
+        return []
     subdirs = []
     for child in children:
         if child.name.startswith("."):
@@ -129,16 +154,10 @@ def _walk_dir(root: str, info: os.stat_result, seen: set[tuple[int, int]],
         except OSError:
             is_dir = False
         if is_dir:
-            subdirs.append(child)
+            subdirs.append(child.path)
         elif _first_time(_file_key(child, info.st_dev), seen_files):
             yield Entry(child.path)
-    for child in subdirs:
-        try:
-            child_info = os.stat(child.path)
-        except OSError as exc:
-            yield Entry(child.path, problem=f"cannot access folder: {exc.strerror or exc}")
-            continue
-        yield from _walk_dir(child.path, child_info, seen, seen_files)
+    return subdirs
 
 
 def _file_key(child: os.DirEntry[str], folder_device: int) -> tuple[int, int]:
