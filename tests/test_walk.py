@@ -64,6 +64,21 @@ def test_a_thousand_nested_folders_are_walked_in_order(tmp_path):
             expected += [str(folder / "a.jpg"), str(folder / "b.jpg")]
     (tmp_path / "z").mkdir()  # a sibling after the deep branch, by name
     (tmp_path / "z" / "last.jpg").write_bytes(b"x")
-    entries = list(walk([str(tmp_path)]))
-    assert [e.path for e in entries] == [*expected, str(tmp_path / "z" / "last.jpg")]
-    assert all(e.problem is None for e in entries)
+    try:
+        entries = list(walk([str(tmp_path)]))
+        assert [e.path for e in entries] == [*expected, str(tmp_path / "z" / "last.jpg")]
+        assert all(e.problem is None for e in entries)
+    finally:  # shutil.rmtree (pytest's clean-up of old tmp_paths) recurses: too deep for it
+        _remove_chain(tmp_path / "d", 1000)
+
+
+def _remove_chain(top, depth):
+    """Remove ``depth`` nested folders ``top/d/d/...`` and their files, deepest first."""
+    folders = [top]
+    for _ in range(depth - 1):
+        folders.append(folders[-1] / "d")
+    for folder in reversed(folders):
+        for child in folder.iterdir():
+            if not child.is_dir():
+                child.unlink()
+        folder.rmdir()
