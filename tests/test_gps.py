@@ -64,3 +64,25 @@ def test_gps_utc_stamp():
     assert gps.utc_stamp("2008:10:23", [(14, 1), (27, 1), (7, 0)]) is None
     assert gps.utc_stamp("    :  :  ", [(14, 1), (27, 1), (7, 1)]) is None
     assert gps.utc_stamp(None, [(14, 1), (27, 1), (7, 1)]) is None
+
+
+def test_degrees_and_decimal_minutes_with_unused_seconds_are_a_real_position(make_photo):
+    """A real Nikon D5000 writes 48/1 5332358/100000 0/0 N, 21/1 259507/100000 0/0 E: the
+    0/0 seconds are a field it did not use, not a broken fix (ExifTool: 48.88873, 21.04325)."""
+    lat_parts = [(48, 1), (5332358, 100000), (0, 0)]
+    lon_parts = [(21, 1), (259507, 100000), (0, 0)]
+    lat, lon = gps.to_decimal(lat_parts, "N", lon_parts, "E")
+    assert (round(lat, 5), round(lon, 5)) == (48.88873, 21.04325)
+    from tripexif.reading.reader import read_photo
+
+    path = make_photo("d5000.jpg", synth.Exif(make="NIKON CORPORATION", model="NIKON D5000",
+                                              raw_lat=lat_parts, raw_lon=lon_parts,
+                                              lat_ref="N", lon_ref="E"))
+    photo = read_photo(str(path))
+    assert photo.gps_note is None
+    assert (round(photo.lat, 5), round(photo.lon, 5)) == (48.88873, 21.04325)
+
+
+def test_a_zero_denominator_in_a_used_field_still_rejects_the_fix():
+    with pytest.raises(gps.BadGPS, match="zero denominator"):
+        gps.to_decimal([(48, 1), (53, 0), (0, 0)], "N", [(21, 1)], "E")

@@ -1,7 +1,7 @@
 """When each photo was taken: the six time rules on generated trips."""
 
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 
@@ -115,3 +115,40 @@ def test_southern_and_western_hemisphere(run, tmp_path):
     assert records["ba.jpg"]["lon"] == pytest.approx(-58.3816, abs=1e-6)
     assert records["ba.jpg"]["time_local"] == "2025-01-15T20:00:00-03:00"
     assert records["syd.jpg"]["time_local"] == "2025-01-16T09:00:00+11:00"  # southern summer
+
+
+def test_an_empty_fix_lends_no_time(run, tmp_path, make_photo):
+    """A real file: clock 2017-11-27 01:01:01 and an empty fix (0°, 0°) stamped
+    2017-01-01 00:00:00 UTC. The stamp is the receiver's idea of time without a fix."""
+    import synth
+
+    make_photo("t/empty.jpg", synth.Exif(
+        make="Canon", model="Canon EOS 1300D", datetime_original=datetime(2017, 11, 27, 1, 1, 1),
+        raw_lat=[(0, 1)] * 3, raw_lon=[(0, 1)] * 3, lat_ref="N", lon_ref="E",
+        gps_utc=datetime(2017, 1, 1, tzinfo=timezone.utc)))
+    records, _ = _records(run, tmp_path / "t")
+    record = records["empty.jpg"]
+    assert record["gps_note"].startswith("GPS position is exactly 0°, 0°")
+    assert record["time_source"] == "floating"
+    assert record["time_local"] == "2017-11-27T01:01:01"
+
+
+def test_a_gps_stamp_without_a_camera_clock_gives_the_time(run, corpus):
+    """exif-samples/heic/mobile/HMD_Nokia_8.3_5G.heif has a position and a GPS UTC stamp but
+    no DateTimeOriginal (ExifTool: GPSDateTime 2022:02:03 14:44:09Z, 40.789 N 4.005 W)."""
+    path = corpus / "exif-samples/heic/mobile/HMD_Nokia_8.3_5G.heif"
+    [record] = json.loads(run("photos", "-f", "json", str(path)).stdout)
+    assert record["time_source"] == "gps_utc"
+    assert record["time_utc"] == "2022-02-03T14:44:09Z"
+    assert record["timezone"] == "Europe/Madrid"
+    assert record["time_local"] == "2022-02-03T15:44:09+01:00"
+
+
+def test_control_characters_in_a_camera_model_are_dropped(run, tmp_path, make_photo):
+    """A corrupt TIFF gives the model "Oce T\\x80S850" (ExifTool shows it the same way)."""
+    import synth
+
+    make_photo("t/oce.jpg", synth.Exif(make="Oce", model="Oce T\x80S850\x1b[2J",
+                                       datetime_original=datetime(2020, 1, 1, 10)))
+    records, _ = _records(run, tmp_path / "t")
+    assert records["oce.jpg"]["camera"] == "Oce TS850[2J"

@@ -5,7 +5,7 @@ Rules, first match wins (``time_source``):
 2. ``offset_tag``: OffsetTimeOriginal;
 3. ``gps_utc``: the GPS UTC stamp: DateTimeOriginal − GPS UTC, rounded to 15 minutes, is the
    camera's offset when it is a real zone offset; otherwise the clock is wrong and the GPS
-   instant is taken;
+   instant is taken (also when the file has a GPS stamp and no DateTimeOriginal);
 4. ``camera_profile``: the clock offset rules 2–3 found for the same camera within ±24 h;
 5. ``zone_from_location``: the wall clock read in the zone at the photo's position;
 6. ``user`` with --default-tz, else ``floating`` (no instant; never the machine's zone).
@@ -112,6 +112,8 @@ def _explicit(photo: Photo, settings: TimeSettings) -> _Fix | None:
             return _Fix(instant, "gps_utc", offset, fixed)
         # no zone is that far from UTC: the camera clock is wrong, the GPS clock is not
         return _Fix(raw.gps_utc, "gps_utc", diff)
+    if wall is None and raw.gps_utc is not None:  # a GPS fix's own time, no camera clock
+        return _Fix(raw.gps_utc, "gps_utc", None)
     if raw.create_utc is not None and wall is None:
         return _Fix(raw.create_utc, "video_utc", None)
     return None

@@ -127,6 +127,7 @@ def metadata(tags: dict[str, Any]) -> Metadata:
     """Convert exifread's tags into positions, camera and raw time fields."""
     lat = lon = None
     note = None
+    empty_fix = False
     if "GPS GPSLatitude" in tags or "GPS GPSLongitude" in tags:
         try:
             lat, lon = gps.to_decimal(
@@ -137,6 +138,7 @@ def metadata(tags: dict[str, Any]) -> Metadata:
             )
         except gps.BadGPS as exc:
             note = str(exc)
+            empty_fix = isinstance(exc, gps.EmptyFix)
     alt_values = _raw_rationals(tags, "GPS GPSAltitude")
     alt_ref = _ints(tags, "GPS GPSAltitudeRef")
     alt = None
@@ -147,7 +149,8 @@ def metadata(tags: dict[str, Any]) -> Metadata:
             _text(tags, "EXIF DateTimeOriginal"), _text(tags, "EXIF SubSecTimeOriginal")
         ),
         offset_original=parse_offset(_text(tags, "EXIF OffsetTimeOriginal")),
-        gps_utc=gps.utc_stamp(
+        # an empty fix (0°, 0°) comes with the receiver's idea of the time, not a fix's
+        gps_utc=None if empty_fix else gps.utc_stamp(
             _text(tags, "GPS GPSDate"), _raw_rationals(tags, "GPS GPSTimeStamp")
         ),
     )
@@ -157,11 +160,17 @@ def metadata(tags: dict[str, Any]) -> Metadata:
 def camera_name(tags: dict[str, Any]) -> str | None:
     """Make and model as people say it: "Apple iPhone 7", "NIKON D70s" (not "NIKON CORPORATION
     NIKON D70s"), "Canon EOS 600D" (not "Canon Canon EOS 600D")."""
-    make = " ".join((_text(tags, "Image Make") or "").split())
-    model = " ".join((_text(tags, "Image Model") or "").split())
+    make = " ".join(_printable(_text(tags, "Image Make") or "").split())
+    model = " ".join(_printable(_text(tags, "Image Model") or "").split())
     if make and model and model.lower().startswith(make.split()[0].lower()):
         return model
     return " ".join(part for part in (make, model) if part) or None
+
+
+def _printable(text: str) -> str:
+    """Text without control characters (C0, DEL, C1): a corrupt file's model string
+    ("Oce T\x80S850") is shown as the printable text around them."""
+    return "".join(c for c in text if c.isprintable() or c == " ")
 
 
 def parse_datetime(text: str | None, subsec: str | None = None) -> datetime | None:

@@ -12,11 +12,18 @@ class BadGPS(ValueError):
     """The file has a GPS position, but it is impossible; the message says why."""
 
 
+class EmptyFix(BadGPS):
+    """The position is exactly 0°, 0°: a receiver that had no fix (its time is no fix's)."""
+
+
 def _value(parts: Sequence[Rational], what: str) -> float:
     if not 1 <= len(parts) <= 3:
         raise BadGPS(f"GPS {what} has {len(parts)} parts instead of degrees, minutes, seconds")
     total = 0.0
-    for (num, den), scale in zip(parts, (1.0, 60.0, 3600.0), strict=False):
+    used = list(parts)
+    while len(used) > 1 and tuple(used[-1]) == (0, 0):
+        used.pop()  # trailing 0/0: fields the writer did not use (degrees + decimal minutes)
+    for (num, den), scale in zip(used, (1.0, 60.0, 3600.0), strict=False):
         if den == 0:
             raise BadGPS(f"GPS {what} has a zero denominator")
         total += num / den / scale
@@ -53,7 +60,7 @@ def check(lat: float, lon: float) -> None:
     if not (abs(lon) <= 180.0):
         raise BadGPS(f"GPS longitude {lon:g} is beyond ±180°")
     if lat == 0.0 and lon == 0.0:
-        raise BadGPS("GPS position is exactly 0°, 0° (an empty fix, not a real place)")
+        raise EmptyFix("GPS position is exactly 0°, 0° (an empty fix, not a real place)")
 
 
 def altitude(value: Rational | None, ref: int | None) -> float | None:
