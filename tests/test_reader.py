@@ -188,3 +188,26 @@ def test_a_bug_becomes_the_records_error_unless_strict(make_photo, monkeypatch):
     assert read_photo(path).error == "unexpected KeyError: 'planted'"  # the batch goes on
     with pytest.raises(KeyError):
         read_photo(path, strict=True)
+
+
+def _mp4(creation: int) -> bytes:
+    """A minimal MP4: ftyp, then moov holding an mvhd whose creation time is ``creation``."""
+    import struct
+
+    def box(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", 8 + len(body)) + kind + body
+
+    mvhd = box(b"mvhd", bytes(4) + struct.pack(">IIII", creation, creation, 1000, 0) + bytes(80))
+    return box(b"ftyp", b"isom" + bytes(4) + b"isommp41") + box(b"moov", mvhd)
+
+
+@pytest.mark.parametrize(("creation", "expected"), [
+    (0xC4C289DF, "2008-08-08T23:40:15+00:00"),  # QuickTime's 1904 epoch, as the standard says
+    (0x489CD95F, "2008-08-08T23:40:15+00:00"),  # counted from 1970 by mistake: not 1942
+])
+def test_video_creation_time_counted_from_either_epoch(tmp_path, creation, expected):
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(_mp4(creation))
+    photo = read_photo(str(path))
+    assert photo.error is None and photo.kind == "video"
+    assert photo.raw.create_utc.isoformat() == expected

@@ -18,6 +18,7 @@ from tripexif.reading.exif import Metadata, parse_datetime, parse_offset
 
 _ISO6709 = re.compile(r"^([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)?")
 _EPOCH_1904 = datetime(1904, 1, 1, tzinfo=timezone.utc)
+_UNIX_EPOCH_1904 = 2_082_844_800  # 1970-01-01 in seconds since 1904 (66 years, 17 leap days)
 _LOCAL_WITH_OFFSET = re.compile(r"^(.{19})(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?")
 
 
@@ -73,6 +74,10 @@ def _mvhd_time(data: bytes) -> datetime | None:
         seconds = struct.unpack(">I", data[4:8])[0]
     if seconds == 0:  # unset
         return None
+    if seconds < _UNIX_EPOCH_1904:
+        # before 1970 in QuickTime's 1904 epoch: a writer that counted from 1970 instead
+        # (ExifTool patches it the same way): 0x489CD95F is 2008, not 1942
+        seconds += _UNIX_EPOCH_1904
     try:
         return _EPOCH_1904 + timedelta(seconds=seconds)
     except OverflowError:
