@@ -152,3 +152,41 @@ def test_control_characters_in_a_camera_model_are_dropped(run, tmp_path, make_ph
                                        datetime_original=datetime(2020, 1, 1, 10)))
     records, _ = _records(run, tmp_path / "t")
     assert records["oce.jpg"]["camera"] == "Oce TS850[2J"
+
+
+def test_a_profile_is_not_learnt_from_one_photo_with_another_devices_gps(run, corpus, tmp_path):
+    """png_with_exif_and_gps.png is Canon_PowerShot_S40.jpg (2003) with a GPS block stamped
+    2018 pasted in: its 14.6-year 'clock offset' must not move the 2003 photo to 2018."""
+    folder = tmp_path / "s40"
+    folder.mkdir()
+    for rel in ("exif-samples/jpg/Canon_PowerShot_S40.jpg",
+                "exifr/test/fixtures/png/png_with_exif_and_gps.png"):
+        (folder / rel.rsplit("/", 1)[-1]).write_bytes((corpus / rel).read_bytes())
+    records, _ = _records(run, folder)
+    record = records["Canon_PowerShot_S40.jpg"]
+    assert record["time_source"] == "floating"
+    assert record["time_local"] == "2003-12-14T12:01:44"
+
+
+@pytest.mark.parametrize(("located", "source"), [(2, "camera_profile"), (1, "floating")])
+def test_an_odd_clock_offset_shown_by_two_photos_is_lent(run, tmp_path, make_photo, located,
+                                                         source):
+    """A camera clock 3 days 2 h 7 min fast (no zone's offset): with two GPS-stamped photos
+    agreeing, its photo without GPS is corrected; one photo alone proves nothing."""
+    import synth
+    from datetime import timedelta
+
+    fast = timedelta(days=3, hours=2, minutes=7)
+    start = datetime(2025, 6, 1, 9, 0, tzinfo=timezone.utc)
+    for i in range(located):
+        instant = start + timedelta(minutes=10 * i)
+        make_photo(f"t/gps{i}.jpg", synth.Exif(
+            make="FUJIFILM", model="X-T5", datetime_original=(instant + fast).replace(tzinfo=None),
+            lat=48.8584, lon=2.2945, gps_utc=instant), seed=i)
+    make_photo("t/nogps.jpg", synth.Exif(
+        make="FUJIFILM", model="X-T5",
+        datetime_original=(start + timedelta(hours=1) + fast).replace(tzinfo=None)), seed=9)
+    records, _ = _records(run, tmp_path / "t")
+    assert records["nogps.jpg"]["time_source"] == source
+    if source == "camera_profile":
+        assert records["nogps.jpg"]["time_utc"] == "2025-06-01T10:00:00Z"

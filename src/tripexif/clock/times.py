@@ -6,7 +6,8 @@ Rules, first match wins (``time_source``):
 3. ``gps_utc``: the GPS UTC stamp: DateTimeOriginal − GPS UTC, rounded to 15 minutes, is the
    camera's offset when it is a real zone offset; otherwise the clock is wrong and the GPS
    instant is taken (also when the file has a GPS stamp and no DateTimeOriginal);
-4. ``camera_profile``: the clock offset rules 2–3 found for the same camera within ±24 h;
+4. ``camera_profile``: the clock offset rules 2–3 found for the same camera within ±24 h (an
+   offset no zone has is lent only when two photos show it);
 5. ``zone_from_location``: the wall clock read in the zone at the photo's position;
 6. ``user`` with --default-tz, else ``floating`` (no instant; never the machine's zone).
 Videos without a local time use their container's UTC creation time (``video_utc``).
@@ -26,6 +27,7 @@ from tripexif.clock.zones import REAL_OFFSETS_MIN, format_offset, get_zone, loca
 from tripexif.model import Photo
 
 PROFILE_WINDOW = timedelta(hours=24)
+PROFILE_AGREEMENT = timedelta(minutes=1)  # two photos showing one odd clock offset
 QUARTER_HOUR = 15 * 60
 
 ZoneLookup = Callable[[float, float], "str | None"]
@@ -149,9 +151,25 @@ def _profiles(
         points[photo.camera].append((wall, fix.clock, zone))
     profiles = {}
     for camera, rows in points.items():
+        rows = [r for r in rows if _zone_offset(r[1]) or _confirmed(r[1], rows)]
         rows.sort(key=lambda r: r[0])
-        profiles[camera] = ([r[0] for r in rows], [(r[1], r[2]) for r in rows])
+        if rows:
+            profiles[camera] = ([r[0] for r in rows], [(r[1], r[2]) for r in rows])
     return profiles
+
+
+def _zone_offset(clock: timedelta) -> bool:
+    """Whether a clock offset is one a camera set to some zone would show."""
+    seconds = clock.total_seconds()
+    return seconds % QUARTER_HOUR == 0 and seconds / 60 in REAL_OFFSETS_MIN
+
+
+def _confirmed(clock: timedelta, rows: Sequence[tuple[datetime, timedelta, tzinfo | None]],
+               ) -> bool:
+    """An odd clock offset (no zone's: a clock days or years off) is lent to the camera's
+    other photos only when a second photo of it shows the same offset (within a minute): one
+    photo alone may carry another device's GPS block (a real file: 14.6 years)."""
+    return sum(1 for row in rows if abs(row[1] - clock) <= PROFILE_AGREEMENT) >= 2
 
 
 def _from_profile(photo: Photo, profiles: dict[str, _Profile]) -> _Fix | None:
