@@ -211,3 +211,26 @@ def test_video_creation_time_counted_from_either_epoch(tmp_path, creation, expec
     photo = read_photo(str(path))
     assert photo.error is None and photo.kind == "video"
     assert photo.raw.create_utc.isoformat() == expected
+
+
+def test_date_time_original_in_ifd0(tmp_path):
+    """Some writers put DateTimeOriginal (0x9003) in IFD0 instead of the Exif IFD."""
+    import struct
+
+    text = b"2019:06:01 12:34:56\x00"
+    entries = [(0x010F, 2, 6, b"Maker\x00"), (0x9003, 2, len(text), text)]
+    data_at = 8 + 2 + 12 * len(entries) + 4
+    ifd, data = b"", b""
+    for tag, kind, count, value in entries:
+        if len(value) <= 4:
+            ifd += struct.pack("<HHI4s", tag, kind, count, value.ljust(4, b"\x00"))
+        else:
+            ifd += struct.pack("<HHII", tag, kind, count, data_at + len(data))
+            data += value
+    tiff = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", len(entries)) + ifd + bytes(4)
+    path = tmp_path / "ifd0.tif"
+    path.write_bytes(tiff + data)
+    photo = read_photo(str(path))
+    assert photo.error is None
+    assert photo.raw.datetime_original.isoformat() == "2019-06-01T12:34:56"
+    assert photo.camera == "Maker"

@@ -68,7 +68,8 @@ def read_tags(container: Container, fh: BinaryIO) -> dict[str, Any]:
 
 # the only tags tripexif uses, per IFD; exifread decodes these and skips the rest unread
 WANTED = {
-    "Image": frozenset({0x010F, 0x0110, 0x8769, 0x8825}),  # Make, Model, Exif and GPS pointers
+    # Make, Model, the Exif and GPS pointers, and DateTimeOriginal (some writers put it here)
+    "Image": frozenset({0x010F, 0x0110, 0x8769, 0x8825, 0x9003}),
     "EXIF": frozenset({0x9003, 0x9011, 0x9291}),  # DateTimeOriginal, OffsetTime-, SubSecTime-
     "GPS": frozenset({0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x0007, 0x001D}),
 }
@@ -146,7 +147,8 @@ def metadata(tags: dict[str, Any]) -> Metadata:
         alt = gps.altitude(alt_values[0], alt_ref[0] if alt_ref else None)
     raw = RawTimes(
         datetime_original=parse_datetime(
-            _text(tags, "EXIF DateTimeOriginal"), _text(tags, "EXIF SubSecTimeOriginal")
+            _text(tags, "EXIF DateTimeOriginal") or _text(tags, "Image DateTimeOriginal"),
+            _text(tags, "EXIF SubSecTimeOriginal"),
         ),
         offset_original=parse_offset(_text(tags, "EXIF OffsetTimeOriginal")),
         # an empty fix (0°, 0°) comes with the receiver's idea of the time, not a fix's
