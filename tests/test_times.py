@@ -1,10 +1,11 @@
 """When each photo was taken: the six time rules on generated trips."""
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+import synth
 from trips import Shot, write
 
 NY, LONDON = "America/New_York", "Europe/London"
@@ -49,8 +50,6 @@ def test_home_clock_camera_across_the_atlantic_over_both_dst_switches(run, tmp_p
 
 
 def test_camera_clock_a_day_off_trusts_gps(run, tmp_path, make_photo):
-    import synth
-
     exif = synth.Exif(make="NIKON", model="COOLPIX P6000",
                       datetime_original=datetime(2008, 10, 22, 16, 28, 39),
                       lat=43.4674, lon=11.8851,
@@ -120,8 +119,6 @@ def test_southern_and_western_hemisphere(run, tmp_path):
 def test_an_empty_fix_lends_no_time(run, tmp_path, make_photo):
     """A real file: clock 2017-11-27 01:01:01 and an empty fix (0°, 0°) stamped
     2017-01-01 00:00:00 UTC. The stamp is the receiver's idea of time without a fix."""
-    import synth
-
     make_photo("t/empty.jpg", synth.Exif(
         make="Canon", model="Canon EOS 1300D", datetime_original=datetime(2017, 11, 27, 1, 1, 1),
         raw_lat=[(0, 1)] * 3, raw_lon=[(0, 1)] * 3, lat_ref="N", lon_ref="E",
@@ -146,8 +143,6 @@ def test_a_gps_stamp_without_a_camera_clock_gives_the_time(run, corpus):
 
 def test_control_characters_in_a_camera_model_are_dropped(run, tmp_path, make_photo):
     """A corrupt TIFF gives the model "Oce T\\x80S850" (ExifTool shows it the same way)."""
-    import synth
-
     make_photo("t/oce.jpg", synth.Exif(make="Oce", model="Oce T\x80S850\x1b[2J",
                                        datetime_original=datetime(2020, 1, 1, 10)))
     records, _ = _records(run, tmp_path / "t")
@@ -173,9 +168,6 @@ def test_an_odd_clock_offset_shown_by_two_photos_is_lent(run, tmp_path, make_pho
                                                          source):
     """A camera clock 3 days 2 h 7 min fast (no zone's offset): with two GPS-stamped photos
     agreeing, its photo without GPS is corrected; one photo alone proves nothing."""
-    import synth
-    from datetime import timedelta
-
     fast = timedelta(days=3, hours=2, minutes=7)
     start = datetime(2025, 6, 1, 9, 0, tzinfo=timezone.utc)
     for i in range(located):
@@ -190,3 +182,39 @@ def test_an_odd_clock_offset_shown_by_two_photos_is_lent(run, tmp_path, make_pho
     assert records["nogps.jpg"]["time_source"] == source
     if source == "camera_profile":
         assert records["nogps.jpg"]["time_utc"] == "2025-06-01T10:00:00Z"
+
+
+def _nexus(folder_maker, name, wall, gps, seed):
+    return folder_maker(f"t/{name}", synth.Exif(make="LGE", model="Nexus 4", datetime_original=wall,
+                                                lat=48.8584, lon=2.2945, gps_utc=gps), seed=seed)
+
+
+def test_a_stale_gps_fix_does_not_move_a_photo_whose_camera_clock_is_right(run, tmp_path,
+                                                                          make_photo):
+    """A real Nexus 4 photo: clock 2013-01-20 18:54:08, GPS stamp 2013-01-19 15:50:09 (an old
+    fix, 27 h earlier). Its other photos show the clock right (Paris, UTC+1): keep the clock."""
+    for i in range(3):
+        wall = datetime(2013, 1, 20, 17, 0) + timedelta(minutes=20 * i)
+        _nexus(make_photo, f"ok{i}.jpg", wall,
+               (wall - timedelta(hours=1)).replace(tzinfo=timezone.utc), i)
+    _nexus(make_photo, "stale.jpg", datetime(2013, 1, 20, 18, 54, 8),
+           datetime(2013, 1, 19, 15, 50, 9, tzinfo=timezone.utc), 7)
+    records, result = _records(run, tmp_path / "t")
+    stale = records["stale.jpg"]
+    assert stale["time_local"] == "2013-01-20T18:54:08+01:00"
+    assert stale["time_source"] == "camera_profile"
+    assert stale["time_flag"] == "stale_gps_time"
+    assert records["ok0.jpg"]["time_flag"] is None
+    assert "LGE Nexus 4: 1 photo had a stale GPS time" in result.stderr
+
+
+def test_a_clock_off_on_every_photo_keeps_the_gps_time(run, tmp_path, make_photo):
+    """Two photos 27 h off agree: the clock is off, not the fix (the GPS time is used)."""
+    for i in range(2):
+        gps = datetime(2013, 1, 19, 15, 50, tzinfo=timezone.utc) + timedelta(minutes=5 * i)
+        _nexus(make_photo, f"off{i}.jpg", (gps + timedelta(hours=27, minutes=4)).replace(
+            tzinfo=None), gps, i)
+    records, _ = _records(run, tmp_path / "t")
+    assert records["off0.jpg"]["time_source"] == "gps_utc"
+    assert records["off0.jpg"]["time_utc"] == "2013-01-19T15:50:00Z"
+    assert records["off0.jpg"]["time_flag"] is None

@@ -28,6 +28,7 @@ from tripexif.model import Photo
 
 PROFILE_WINDOW = timedelta(hours=24)
 PROFILE_AGREEMENT = timedelta(minutes=1)  # two photos showing one odd clock offset
+STALE_GPS = "stale_gps_time"  # time_flag: the GPS stamp was an old fix; the clock was used
 QUARTER_HOUR = 15 * 60
 
 ZoneLookup = Callable[[float, float], "str | None"]
@@ -84,9 +85,32 @@ def resolve(
     profiles = _profiles(photos, fixes, zone_names)
     default_zone = get_zone(settings.default_tz) if settings.default_tz else None
     out = []
+    stale: dict[str, int] = defaultdict(int)
     for photo, fix, zone_name in zip(photos, fixes, zone_names, strict=True):
-        out.append(_finish(photo, fix, profiles, default_zone, zone_name))
-    return out, _clock_warnings(photos, fixes, out)
+        clock_instead = _stale_gps(photo, fix, profiles)
+        if clock_instead is None:
+            out.append(_finish(photo, fix, profiles, default_zone, zone_name))
+            continue
+        done = _finish(photo, clock_instead, profiles, default_zone, zone_name)
+        out.append(done._replace(time_flag=STALE_GPS))
+        stale[photo.camera or ""] += 1
+    warnings = _clock_warnings(photos, fixes, out)
+    for camera, count in sorted(stale.items()):
+        warnings.append(f"{camera}: {count} photo{'s' if count > 1 else ''} had a stale GPS time "
+                        "(an old fix); the camera's clock, right on its other photos, was used")
+    return out, warnings
+
+
+def _stale_gps(photo: Photo, fix: _Fix | None, profiles: dict[str, _Profile]) -> _Fix | None:
+    """A GPS stamp far from the camera's clock by no zone's offset, while the camera's other
+    photos show its clock right (set to a zone): the stamp is an old fix, not the time. The
+    camera's clock decides instead (a real Nexus 4: clock 2013-01-20 18:54, GPS 27 h older)."""
+    if fix is None or fix.source != "gps_utc" or fix.clock is None or _zone_offset(fix.clock):
+        return None
+    clock = _from_profile(photo, profiles)  # an odd offset other photos confirm is its own
+    if clock is None or clock.clock is None or not _zone_offset(clock.clock):
+        return None
+    return clock
 
 
 def _explicit(photo: Photo, settings: TimeSettings) -> _Fix | None:
