@@ -15,6 +15,7 @@ from tripexif.geocode.base import Geocoder
 
 if TYPE_CHECKING:  # urllib.request costs 15 ms to import: only when --nearby asks for it
     from tripexif.geocode.nearby import NearbyFinder
+    from tripexif.geocode.polite import Budget
 
 
 def parse_options(options: Mapping[str, str] | Sequence[str]) -> dict[str, str]:
@@ -34,7 +35,8 @@ def make_geocoder(name: str, options: Mapping[str, str] | Sequence[str], *,
                   language: str | None = None, index: Any = None,
                   warn: Callable[[str], None] | None = None,
                   sleep: Callable[[float], None] | None = None,
-                  clock: Callable[[], float] | None = None) -> Geocoder:
+                  clock: Callable[[], float] | None = None,
+                  budget: Budget | None = None) -> Geocoder:
     """The geocoder to name stops with.
 
     ``name`` is offline, none or a geopy service; ``options`` are its settings, as a mapping
@@ -43,7 +45,9 @@ def make_geocoder(name: str, options: Mapping[str, str] | Sequence[str], *,
     Index) answers are cached in it; without one nothing is kept. An online geocoder is
     wrapped in a :class:`FallbackGeocoder` that names with the offline data after its first
     failure and says so once through ``warn``. ``sleep`` and ``clock`` pace the online
-    service's requests (rate limit, retries)."""
+    service's requests (rate limit, retries). Its online time is ``budget`` (a
+    :class:`~tripexif.geocode.polite.Budget`, which a :func:`make_nearby` may share), or the
+    ``budget`` option's seconds, or ``polite.BUDGET_S``."""
     from tripexif.geocode import BUILTIN, get_geocoder
 
     settings = parse_options(options)
@@ -52,7 +56,8 @@ def make_geocoder(name: str, options: Mapping[str, str] | Sequence[str], *,
         return _cached(get_geocoder(key, settings, language), index)
     from tripexif.geocode.online import FallbackGeocoder, OnlineGeocoder
 
-    online = _cached(OnlineGeocoder(key, settings, language, clock=clock, sleep=sleep), index)
+    online = _cached(OnlineGeocoder(key, settings, language, clock=clock, sleep=sleep,
+                                    warn=warn, budget=budget), index)
     backup = _cached(get_geocoder("offline"), index)
     return FallbackGeocoder(online, backup, warn or _silent)
 
@@ -60,15 +65,19 @@ def make_geocoder(name: str, options: Mapping[str, str] | Sequence[str], *,
 def make_nearby(index: Any, warn: Callable[[str], None] | None, endpoint: str | None = None,
                 radius: int = 500, count: int = 5, language: str | None = None,
                 sleep: Callable[[float], None] | None = None,
-                clock: Callable[[], float] | None = None) -> NearbyFinder:
+                clock: Callable[[], float] | None = None,
+                budget: Budget | float | None = None, timeout: float = 30.0) -> NearbyFinder:
     """The finder of places to see and eat near a stop: Overpass at ``endpoint`` (default:
     the public one), ``count`` places of each kind within ``radius`` metres, names in
     ``language`` when OpenStreetMap has them; answers cached in ``index`` (None: not kept);
-    the first failure is reported once through ``warn``."""
+    the first failure is reported once through ``warn``. Each request is over within
+    ``timeout`` seconds; all of them within ``budget`` seconds of online time (or a shared
+    :class:`~tripexif.geocode.polite.Budget`; default ``polite.BUDGET_S``)."""
     from tripexif.geocode.nearby import DEFAULT_ENDPOINT, NearbyFinder, OverpassClient
 
     client = OverpassClient(endpoint or DEFAULT_ENDPOINT, radius, count, language,
-                            clock=clock, sleep=sleep)
+                            timeout=timeout, clock=clock, sleep=sleep, warn=warn,
+                            budget=budget)
     return NearbyFinder(client, index, warn or _silent)
 
 

@@ -1,15 +1,17 @@
 """What is worth seeing or eating near a stop: OpenStreetMap data through the Overpass API.
 
-One query per stop (positions within ~10 m share it), rate limited, retried on 429/5xx, cached
-in the scan index; when Overpass fails the itinerary is kept and the run warns once.
+One query per stop (positions within ~10 m share it), rate limited, retried on 429/5xx, each
+over within ``timeout`` seconds in all and at most ``polite.MAX_BYTES`` long, all of them within
+an online time budget; cached in the scan index. When Overpass fails the itinerary is kept and
+the run warns once; elements of an answer that are not what Overpass sends are left out (one
+warning a run).
 """
 
 from __future__ import annotations
 
 import json
-import urllib.error
+import math
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -17,10 +19,16 @@ from tripexif import __version__
 from tripexif.geocode.cache import remembered
 from tripexif.geocode.polite import (
     DECIMALS,
+    MAX_WAIT_S,
     RETRIES,
+    Budget,
+    FetchError,
     RateLimiter,
     Retryable,
+    as_budget,
     call_politely,
+    fetch,
+    retry_after_s,
     sent_position,
 )
 from tripexif.trip.geo import distance_km
@@ -60,24 +68,67 @@ def _query(lat: float, lon: float, radius_m: int) -> str:
 
 def parse(answer: dict[str, Any], lat: float, lon: float,
           language: str | None = None) -> list[NearbyPlace]:
-    """The named places to see, then to eat, each nearest first."""
+    """The named places to see, then to eat, each nearest first (malformed elements left
+    out; NearbyFailure when ``elements`` is not a list)."""
+    return parse_counting(answer, lat, lon, language)[0]
+
+
+def parse_counting(answer: dict[str, Any], lat: float, lon: float,
+                   language: str | None = None) -> tuple[list[NearbyPlace], int]:
+    """:func:`parse`'s places and how many elements were malformed."""
+    elements = answer.get("elements", [])
+    if not isinstance(elements, list):
+        raise NearbyFailure("Overpass answered 'elements' that are not a list")
     found: dict[str, list[NearbyPlace]] = {"see": [], "eat": []}
-    for element in answer.get("elements", []):
-        tags = element.get("tags") or {}
-        name = (language and tags.get(f"name:{language}")) or tags.get("name")
-        where = element if "lat" in element else element.get("center") or {}
-        if not name or "lat" not in where or "lon" not in where:
-            continue
-        kind, category = _classify(tags)
-        if kind is None:
-            continue
-        metres = round(distance_km(lat, lon, float(where["lat"]), float(where["lon"])) * 1000)
-        url = f"https://www.openstreetmap.org/{element.get('type', 'node')}/{element.get('id')}"
-        found[kind].append(NearbyPlace(str(name), category, kind, metres, url))
+    malformed = 0
+    for element in elements:
+        place = _element(element, lat, lon, language)
+        if place is None:
+            malformed += 1
+        elif place:
+            found[place.kind].append(place)
     out: list[NearbyPlace] = []
     for kind in ("see", "eat"):
         out.extend(sorted(found[kind], key=lambda p: (p.distance_m, p.name)))
-    return out
+    return out, malformed
+
+
+def _element(element: Any, lat: float, lon: float,
+             language: str | None) -> NearbyPlace | None | tuple[()]:
+    """The place an element is; ``()`` for one that is well formed but not listed (no name,
+    another kind of place); None for a malformed one."""
+    if not isinstance(element, dict):
+        return None
+    tags = element.get("tags", {})
+    if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
+        return None
+    where = element if "lat" in element else element.get("center", {})
+    if not isinstance(where, dict):
+        return None
+    kind_of, ident = element.get("type", "node"), element.get("id")
+    if kind_of not in ("node", "way", "relation") or type(ident) is not int:
+        return None
+    name = (language and tags.get(f"name:{language}")) or tags.get("name")
+    kind, category = _classify(tags)
+    if not name or kind is None:
+        return ()
+    at = (_degrees(where.get("lat"), 90), _degrees(where.get("lon"), 180))
+    if at[0] is None or at[1] is None:
+        return None
+    metres = round(distance_km(lat, lon, at[0], at[1]) * 1000)
+    return NearbyPlace(name, category, kind, metres,
+                       f"https://www.openstreetmap.org/{kind_of}/{ident}")
+
+
+def _degrees(value: Any, limit: float) -> float | None:
+    """A coordinate sent as a number (or numeric text) within +-``limit``, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and abs(number) <= limit else None
 
 
 def _classify(tags: dict[str, str]) -> tuple[str | None, str]:
@@ -92,8 +143,14 @@ class OverpassClient:
     def __init__(self, endpoint: str = DEFAULT_ENDPOINT, radius_m: int = 500, count: int = 5,
                  language: str | None = None, timeout: float = 30.0,
                  clock: Callable[[], float] | None = None,
-                 sleep: Callable[[float], None] | None = None) -> None:
-        """``clock``/``sleep`` default to :mod:`tripexif.geocode.polite`'s ``CLOCK``/``SLEEP``."""
+                 sleep: Callable[[float], None] | None = None,
+                 warn: Callable[[str], None] | None = None,
+                 budget: Budget | float | None = None) -> None:
+        """``timeout``: seconds a request may take in all; ``budget``: seconds of online time
+        in this run (or a Budget, maybe shared with the geocoder; default
+        ``polite.BUDGET_S``); ``warn`` hears once of a long wait the server asked for and
+        of malformed elements; ``clock``/``sleep`` default to
+        :mod:`tripexif.geocode.polite`'s ``CLOCK``/``SLEEP``."""
         self.endpoint = endpoint
         self.radius_m = radius_m
         self.count = count
@@ -102,6 +159,9 @@ class OverpassClient:
         public = urllib.parse.urlsplit(endpoint).hostname == "overpass-api.de"
         self.limiter = RateLimiter(PUBLIC_INTERVAL_S if public else 0.0, clock, sleep)
         self.sleep = sleep
+        self.warn = warn
+        self.budget = as_budget(budget, clock)
+        self.told: set[str] = set()
         self.requests = 0
 
     @property
@@ -113,29 +173,41 @@ class OverpassClient:
         (distances from the true position; only the rounded one is sent)."""
         body = urllib.parse.urlencode({"data": _query(lat, lon, self.radius_m)}).encode()
         return call_politely(lambda: self._attempt(body, lat, lon), self.limiter, self.sleep,
-                             RETRIES, NearbyFailure)
+                             RETRIES, NearbyFailure, self.budget, self._asked)
+
+    def _once(self, topic: str, message: str) -> None:
+        if self.warn is not None and topic not in self.told:
+            self.told.add(topic)
+            self.warn(message)
+
+    def _asked(self, seconds: float) -> None:
+        self._once("wait", f"Overpass asked to wait {seconds:.0f} s; waiting at most "
+                           f"{MAX_WAIT_S:.0f} s at a time")
 
     def _attempt(self, body: bytes, lat: float, lon: float) -> list[NearbyPlace]:
         self.requests += 1
-        request = urllib.request.Request(self.endpoint, data=body, headers={
-            "User-Agent": f"tripexif/{__version__}"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                answer = json.loads(response.read().decode("utf-8"))
-        except urllib.error.HTTPError as error:
-            if error.code != 429 and error.code < 500:
-                raise NearbyFailure(f"Overpass answered HTTP {error.code}") from error
-            retry_after = error.headers.get("Retry-After") if error.headers else None
-            wait = (float(retry_after) if retry_after and retry_after.isascii()
-                    and retry_after.isdigit() else None)
-            raise Retryable(f"Overpass answered HTTP {error.code}", wait) from error
+            got = fetch(self.endpoint, data=body, headers={"User-Agent": f"tripexif/{__version__}"},
+                        seconds=min(self.timeout, max(self.budget.remaining(), 0.001)))
+        except FetchError as error:  # refused, timed out, too large, cut short
+            what = "unreachable" if error.kind == "network" else "failed"
+            raise NearbyFailure(f"Overpass {what}: {error.reason}") from error
+        if got.status == 429 or got.status >= 500:
+            raise Retryable(f"Overpass answered HTTP {got.status}",
+                            retry_after_s(got.headers.get("retry-after")))
+        if got.status >= 300:
+            raise NearbyFailure(f"Overpass answered HTTP {got.status}")
+        try:
+            answer = json.loads(got.body.decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as error:
             raise NearbyFailure("Overpass answered malformed JSON") from error
-        except (urllib.error.URLError, OSError) as error:  # refused, timed out
-            raise NearbyFailure(f"Overpass unreachable: {error}") from error
         if not isinstance(answer, dict):
             raise NearbyFailure("Overpass answered something that is not an object")
-        return parse(answer, lat, lon, self.language)
+        places, malformed = parse_counting(answer, lat, lon, self.language)
+        if malformed:
+            self._once("malformed", f"Overpass answered {malformed} malformed element(s); "
+                                    "they are left out of the nearby places")
+        return places
 
 
 class NearbyFinder:
