@@ -1,12 +1,15 @@
 """Local stand-ins for Nominatim, Photon and Overpass on 127.0.0.1, answering in each
-service's real response format, counting requests, and failing on demand. Nothing here
-sleeps: "slow" holds the answer until the client gives up (give it a tiny timeout)."""
+service's real response format, counting requests, and failing on demand. The tests never
+sleep: "slow" holds the answer until the client gives up (give it a tiny timeout); only the
+server's own threads wait, and every fault is bounded in time (a drip-feed stops after
+``drip_bytes`` bytes, ``drip_s`` apart) and size."""
 
 from __future__ import annotations
 
 import json
 import threading
 import urllib.parse
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # names with a non-Latin script and markup characters, to follow into every output
@@ -26,7 +29,14 @@ class Service(ThreadingHTTPServer):
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
-        self.mode = "ok"  # ok | 429 | 429-odd | 500 | slow | malformed
+        # ok | 429 | 429-odd | any other HTTP status ("500", "503", ...) | slow | malformed
+        # | drip-head | drip-body | huge | huge-stream | truncated
+        self.mode = "ok"
+        self.retry_after: str | None = None  # sent with an error status ("429": "3")
+        self.shape: Callable[[dict], object] | None = None  # reshapes each good answer
+        self.drip_s = 0.05  # drip modes: one byte every drip_s seconds...
+        self.drip_bytes = 12  # ...for this many bytes, then the rest at once
+        self.huge_bytes = 5 * 1024 * 1024  # huge modes: a valid answer this long
         self.requests: list[tuple[str, dict, dict]] = []
         self.lock = threading.Lock()
         self.released = threading.Event()  # "slow" answers wait for this (set by close)
@@ -59,31 +69,55 @@ class Handler(BaseHTTPRequestHandler):
     def _answer(self, params: dict) -> None:
         with self.server.lock:
             self.server.requests.append((self.path.split("?")[0], params, dict(self.headers)))
-        mode = self.server.mode
-        if mode in ("429", "429-odd"):  # odd: a Retry-After that only looks like digits
+        mode, server = self.server.mode, self.server
+        if mode.isdigit():  # an HTTP status
+            self.send_response(int(mode))
+            retry_after = server.retry_after or ("3" if mode == "429" else None)
+            if retry_after is not None:
+                self.send_header("Retry-After", retry_after)
+            self.end_headers()
+            return
+        if mode == "429-odd":  # a Retry-After that only looks like digits
             self.send_response(429)
-            self.send_header("Retry-After", "3" if mode == "429" else "\u00b2")
+            self.send_header("Retry-After", "\u00b2")
             self.end_headers()
             return
-        if mode == "500":
-            self.send_response(500)
-            self.end_headers()
-            return
-        if mode == "slow" and not self.server.released.wait(timeout=10):
+        if mode == "slow" and not server.released.wait(timeout=10):
             return  # never answered: the client timed out long ago
         path = self.path.split("?")[0]
         if path == "/api/interpreter":
-            body = overpass(params)
+            body: object = overpass(params)
         elif "format" in params:
             body = nominatim(params)
         else:
             body = photon(params)
+        if server.shape is not None:
+            body = server.shape(body)
         data = b"{not json" if mode == "malformed" else json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        if mode.startswith("huge"):  # the same answer, padded with JSON whitespace
+            data = data[:-1] + b" " * (server.huge_bytes - len(data)) + data[-1:]
+        length = len(data) + (100 if mode == "truncated" else 0)
+        head = ("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n"
+                + ("" if mode == "huge-stream" else f"Content-Length: {length}\r\n")
+                + "\r\n").encode()
+        if mode == "drip-head":
+            self._drip(head + data)
+        elif mode == "drip-body":
+            self.wfile.write(head)
+            self._drip(data)
+        else:
+            self.wfile.write(head + data)  # "truncated": closes 100 bytes short
+
+    def _drip(self, data: bytes) -> None:
+        """One byte every ``drip_s`` s for ``drip_bytes`` bytes, then the rest; stops when
+        the client has gone or the server closes."""
+        server = self.server
+        for i in range(min(server.drip_bytes, len(data))):
+            self.wfile.write(data[i:i + 1])
+            self.wfile.flush()
+            if server.released.wait(server.drip_s):
+                return
+        self.wfile.write(data[server.drip_bytes:])
 
     def do_GET(self) -> None:
         query = urllib.parse.urlsplit(self.path).query
