@@ -90,7 +90,8 @@ def _outcome(record):
         return f"error: {record['error']}"
     if record["skipped"]:
         return f"skipped: {record['skipped']}"
-    if record["lat"] is None and record["time_local"] is None and record["camera"] is None:
+    if (record["lat"] is None and record["time_local"] is None and record["time_utc"] is None
+            and record["camera"] is None):
         return "no metadata"
     return "ok"
 

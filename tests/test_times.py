@@ -218,3 +218,20 @@ def test_a_clock_off_on_every_photo_keeps_the_gps_time(run, tmp_path, make_photo
     assert records["off0.jpg"]["time_source"] == "gps_utc"
     assert records["off0.jpg"]["time_utc"] == "2013-01-19T15:50:00Z"
     assert records["off0.jpg"]["time_flag"] is None
+
+
+def test_a_utc_time_without_a_place_has_no_local_time(run, tmp_path):
+    """A video with only its container's UTC creation time and no position: the instant is
+    known, the local time is not (never shown as if UTC were local)."""
+    from test_reader import _mp4
+
+    folder = tmp_path / "v"
+    folder.mkdir()
+    (folder / "clip.mp4").write_bytes(_mp4(0xC4C289DF))
+    records, _ = _records(run, folder)
+    record = records["clip.mp4"]
+    assert record["time_utc"] == "2008-08-08T23:40:15Z"
+    assert record["time_local"] is None and record["timezone"] is None
+    assert record["time_source"] == "video_utc"
+    with_default = _records(run, folder, "--default-tz", "Asia/Tokyo")[0]["clip.mp4"]
+    assert with_default["time_local"] == "2008-08-09T08:40:15+09:00"

@@ -239,6 +239,10 @@ def _finish(
         show, name = fix.zone, _name(fix.zone)
     elif default_zone is not None:
         show, name = default_zone, _name(default_zone)
+    elif not photo.located:
+        # the instant is known (a video's UTC creation time, a GPS stamp) but not where it
+        # was: its local time is unknown, not UTC's
+        return photo.with_time(None, fix.instant, None, fix.source)
     else:
         show, name = timezone.utc, "UTC"
     return photo.with_time(fix.instant.astimezone(show), fix.instant, name, fix.source)
