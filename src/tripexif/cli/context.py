@@ -6,10 +6,11 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -116,8 +117,69 @@ class Context:
         self.target.write(text)
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the run is, as Ctrl-C is: every clean-up that Ctrl-C
+    runs (reader processes stopped, the output's temporary file removed) runs for it too."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While the command runs, SIGTERM and SIGHUP raise :class:`Stopped` in this process.
+
+    Only the first such signal is raised: a second one (SIGHUP to the process group after a
+    SIGTERM) would break the clean-up the first started. A signal that is ignored (``nohup``
+    ignores SIGHUP) stays ignored, and the previous handlers are put back at the end. A
+    process forked from this one (a reader worker) inherits the handler: there it does what
+    the signal does by default, so that the worker simply ends, with no traceback."""
+    owner = os.getpid()
+    stopping = False
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        if os.getpid() != owner:  # a forked child: die of the signal, as by default
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        if not stopping:  # once: a second signal must not break the clean-up
+            stopping = True
+            raise Stopped(signum)
+
+    previous: dict[int, Any] = {}
+    for name in STOP_SIGNALS:
+        signum = getattr(signal, name, None)
+        if signum is None or signal.getsignal(signum) != signal.SIG_DFL:
+            continue
+        try:
+            previous[signum] = signal.signal(signum, stop)
+        except ValueError:  # not the main thread: leave signals alone
+            break
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def interrupted(exc: KeyboardInterrupt) -> NoReturn:
+    """Ctrl-C: one line and exit 130; SIGTERM, SIGHUP: one line and 128 + the signal."""
+    signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+    if signum == signal.SIGINT:
+        click.echo("tripexif: interrupted", err=True)
+    else:
+        click.echo(f"tripexif: stopped by {signal.Signals(signum).name}", err=True)
+    sys.exit(128 + signum)
+
+
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """tripexif's own errors as one line on stderr and their exit code; Ctrl-C as 130."""
+    """tripexif's own errors as one line on stderr and their exit code; Ctrl-C as 130,
+    SIGTERM as 143 and SIGHUP as 129 (see :func:`stop_on_signals`)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -126,8 +188,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except TripexifError as exc:
             click.echo(f"tripexif: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("tripexif: interrupted", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as exc:
+            interrupted(exc)
 
     return wrapper
