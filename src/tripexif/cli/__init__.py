@@ -6,6 +6,7 @@ an exporter from the registry (tripexif.export)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tripexif import __version__
-from tripexif.cli.context import Context, handle_errors
+from tripexif.cli.context import Context, handle_errors, interrupted, stop_on_signals
 from tripexif.cli.params import (
     cluster_options,
     common_options,
@@ -33,8 +34,30 @@ if TYPE_CHECKING:
     from tripexif.export import Format, Options
     from tripexif.model import Itinerary
 
-# PATH arguments must exist (exit 2 before any work); "-" reads paths from standard input
-PATHS = click.Path(exists=True, allow_dash=True)
+
+
+class ExistingPath(click.Path):
+    """A PATH argument that must exist (exit 2 before any work); ``-`` reads paths from
+    standard input. Only a missing path is a usage error: one that exists but cannot be
+    read or even looked at (no permission) is listed with its reason, like any other
+    unreadable file, and the run goes on."""
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, readable=False, allow_dash=True)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if value != "-":
+            try:
+                os.stat(value)
+            except (FileNotFoundError, NotADirectoryError):
+                pass  # Click says it does not exist, in its own words
+            except OSError:
+                return value  # exists, but cannot be looked at: the walk lists why
+        return super().convert(value, param, ctx)
+
+
+PATHS = ExistingPath()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -306,9 +329,12 @@ def cache(clear: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The console script; ``main([...])`` runs one command from Python (tests)."""
+    """The console script; ``main([...])`` runs one command from Python (tests).
+
+    SIGTERM and SIGHUP stop the run as Ctrl-C does (exit 143, 129; see
+    cli/context.py ``stop_on_signals``)."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="tripexif")
-    except KeyboardInterrupt:
-        click.echo("tripexif: interrupted", err=True)
-        sys.exit(130)
+        with stop_on_signals():
+            cli.main(args=list(argv) if argv is not None else None, prog_name="tripexif")
+    except KeyboardInterrupt as exc:
+        interrupted(exc)
