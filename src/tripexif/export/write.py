@@ -230,17 +230,21 @@ def _is_media(path: str) -> bool:
 
 
 def _write_stdout(text: str) -> None:
+    """Write to standard output; a closed pipe or a full disk is an OutputError."""
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
-    except BrokenPipeError as exc:
-        # later flushes (at exit) would fail again: point standard output at /dev/null
+    except OSError as exc:
+        # what is still buffered would fail again at exit (a second error, exit 120):
+        # point standard output at /dev/null
         with contextlib.suppress(OSError, ValueError, AttributeError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             os.close(devnull)
-        raise OutputError("cannot write standard output: the program reading it exited "
-                          "before the end (broken pipe)") from exc
+        if isinstance(exc, BrokenPipeError):
+            raise OutputError("cannot write standard output: the program reading it exited "
+                              "before the end (broken pipe)") from exc
+        raise OutputError(f"cannot write standard output: {exc.strerror or exc}") from exc
 
 
 def _replace(path: str, text: str, shown: str) -> None:
