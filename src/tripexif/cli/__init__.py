@@ -147,6 +147,15 @@ def make_geocoder(ctx: Context, name: str, options: Sequence[tuple[str, str]],
     if language and name.strip().lower() in BUILTIN:
         ctx.warn(f"--language does nothing with --geocoder {name}: its names come from "
                  "GeoNames in English; use an online geocoder for names in another language")
+    if name.strip().lower() != "none":  # the offline names (also an online one's fallback)
+        from tripexif.store.folder import cache_dir, unsafe_reason
+
+        folder = cache_dir()
+        reason = unsafe_reason(folder)
+        if reason:
+            ctx.warn(f"the cache folder {str(folder)!r} {reason}: the place-name index is "
+                     "not loaded from it but built in memory on every run (slower); set "
+                     "TRIPEXIF_CACHE_DIR to a folder only you can write")
     return compose(name, dict(options), language=language, index=ctx.index(), warn=ctx.warn)
 
 

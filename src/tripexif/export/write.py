@@ -253,7 +253,10 @@ def _replace(path: str, text: str, shown: str) -> None:
     the umask's mode. Any exception, Ctrl-C included, removes the temporary file."""
     import tempfile
 
+    from tripexif.store.folder import remove_stale_temps
+
     folder = os.path.dirname(os.path.abspath(path))
+    remove_stale_temps(folder)  # left beside it by a run that was killed
     try:
         fd, temp = tempfile.mkstemp(prefix=".tripexif-", suffix=".tmp", dir=folder)
     except OSError as exc:

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from tripexif.model import Place
-from tripexif.store.folder import TEMP_PREFIX, TEMP_SUFFIX, cache_dir
+from tripexif.store.folder import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    cache_dir,
+    private_file,
+    remove_stale_temps,
+    unsafe_reason,
+)
 from tripexif.trip.geo import EARTH_RADIUS_KM
 
 INDEX_VERSION = 1
@@ -67,23 +74,22 @@ class OfflineGeocoder:
     # --- loading -------------------------------------------------------------------------
 
     def _load(self) -> dict[str, Any]:
-        import pickle
-
+        """The index: from the cache folder when it is there, ours and valid; else built
+        (and saved there, unless other users could write that folder: then it is built in
+        memory on every run)."""
         if self._index is None:
             source = (self._data_dir or _source_dir()) / "geocode.gz"
             stat = source.stat()
             key = f"{INDEX_VERSION}-{stat.st_size}-{stat.st_mtime_ns}-{stat.st_ino}"
             folder = self._cache_dir or cache_dir()
             path = folder / f"geonames-{key}.pickle"
-            index = None
-            with (
-                contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError),
-                open(path, "rb") as fh,
-            ):
-                index = pickle.load(fh)
+            remove_stale_temps(folder)  # a killed build leaves 5-6 MB behind
+            trusted = unsafe_reason(folder) is None
+            index = _read_index(path) if trusted else None
             if index is None:
                 index = build_index(source, source.parent / "countries.csv")
-                _save(path, index)
+                if trusted:
+                    _save(path, index)
             self._index = index
         return self._index
 
@@ -223,6 +229,71 @@ def _cell_of(lat: Any, lon: Any) -> Any:
     row = np.clip(np.floor((lat.astype(np.float64) + 90.0) / CELL_DEG), 0, LAT_CELLS - 1)
     col = np.floor((lon.astype(np.float64) + 180.0) / CELL_DEG) % LON_CELLS
     return (row * LON_CELLS + col).astype(np.int64)
+
+
+# the only globals a pickled index may name: numpy arrays (pickle protocol 5) and dtypes
+_ALLOWED_GLOBALS = frozenset([
+    ("numpy", "dtype"),
+    ("numpy._core.numeric", "_frombuffer"),  # numpy 2
+    ("numpy.core.numeric", "_frombuffer"),  # numpy 1
+])
+_ARRAYS = {"lat": "float32", "lon": "float32", "pop": "uint32", "name": "uint32",
+           "admin1": "uint32", "cc": "uint32", "order": "uint32"}
+
+
+def _read_index(path: Path) -> dict[str, Any] | None:
+    """The cached index at ``path``, or None when it is missing, not a regular file that
+    only we may write, or not exactly an index. A pickle can run code when loaded: only
+    numpy's array and dtype constructors may be named in it."""
+    import pickle
+
+    class IndexUnpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            if (module, name) not in _ALLOWED_GLOBALS:
+                raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the index")
+            return super().find_class(module, name)
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if not private_file(fh.fileno()):
+            return None
+        try:
+            index = IndexUnpickler(fh).load()
+        except Exception:  # noqa: BLE001 - any damage: rebuild
+            return None
+    return index if _is_index(index) else None
+
+
+def _is_index(index: Any) -> bool:
+    """Whether ``index`` has exactly the shape ``build_index`` makes, with every number in
+    range (a wrong one would fail or mislead later, in ``reverse``)."""
+    import numpy as np
+
+    keys = {*_ARRAYS, "cell_start", "strings", "countries"}
+    if type(index) is not dict or set(index) != keys:
+        return False
+    arrays = {**_ARRAYS, "cell_start": "uint32"}
+    for key, dtype in arrays.items():
+        value = index[key]
+        if type(value) is not np.ndarray or value.dtype != np.dtype(dtype) or value.ndim != 1:
+            return False
+    count = len(index["lat"])
+    strings, countries, starts = index["strings"], index["countries"], index["cell_start"]
+    if any(len(index[key]) != count for key in _ARRAYS) or len(starts) != LAT_CELLS * LON_CELLS + 1:
+        return False
+    if type(strings) is not list or not all(type(text) is str for text in strings):
+        return False
+    if type(countries) is not dict or not all(
+            type(k) is str and type(v) is str for k, v in countries.items()):
+        return False
+    if count and (max(int(index[k].max()) for k in ("name", "admin1", "cc")) >= len(strings)
+                  or int(index["order"].max()) >= count):
+        return False
+    steps = np.diff(starts.astype(np.int64))
+    return int(starts[0]) == 0 and int(starts[-1]) == count and bool((steps >= 0).all())
 
 
 def _save(path: Path, index: dict[str, Any]) -> None:

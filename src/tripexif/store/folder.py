@@ -20,6 +20,8 @@ OWN_NAMES = re.compile(
 )
 TEMP_PREFIX = ".tripexif-"
 TEMP_SUFFIX = ".tmp"
+TEMP_NAME = re.compile(r"\.tripexif-[A-Za-z0-9_]+\.tmp")  # as tempfile.mkstemp names ours
+STALE_SECONDS = 3600  # a temporary this old is left by a run that was killed
 
 
 def cache_dir() -> Path:
@@ -74,3 +76,54 @@ def clear(folder: Path | None = None) -> list[Path]:
             raise TripexifError(f"cannot remove {path}: {exc.strerror or exc}") from exc
         removed.append(path)
     return removed
+
+
+def remove_stale_temps(folder: str | os.PathLike[str], now: float | None = None,
+                       max_age: float = STALE_SECONDS) -> list[str]:
+    """Delete our temporaries (``.tripexif-*.tmp``, regular files only, never a link or a
+    folder) last modified over ``max_age`` seconds before ``now`` in ``folder``: what a
+    killed run left (a running one's are younger). The paths removed; errors are ignored."""
+    import time
+
+    limit = (time.time() if now is None else now) - max_age
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for entry in entries:
+        if TEMP_NAME.fullmatch(entry.name) is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < limit:
+                os.unlink(entry.path)
+                removed.append(entry.path)
+        except OSError:
+            continue
+    return removed
+
+
+def unsafe_reason(folder: str | os.PathLike[str]) -> str | None:
+    """Why files in ``folder`` cannot be trusted (another user could have written them), or
+    None: the folder is ours and only we may write in it (or, if group- or world-writable,
+    it has the sticky bit), or it does not exist yet (we create it)."""
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be checked ({exc.strerror or exc})"
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        return "belongs to another user"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX:
+        return "can be written by other users"
+    return None
+
+
+def private_file(fd: int) -> bool:
+    """Whether the open file ``fd`` is a regular file of ours that only we may write."""
+    info = os.fstat(fd)
+    mine = not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+    return (stat.S_ISREG(info.st_mode) and mine
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
