@@ -259,3 +259,22 @@ def test_a_file_named_on_stdin_that_does_not_exist_is_listed(run, tmp_path):
     doc = json.loads(result.stdout)
     assert doc["errors"] == [{"path": str(tmp_path / "nope"), "error": "no such file or folder"}]
     assert "no such file or folder" in result.stderr
+
+
+def test_ctrl_c_while_the_cli_is_still_loading(tmp_path):
+    """A Ctrl-C during the imports (before main exists) is the same one line and 130."""
+    code = """
+import builtins, sys
+real = builtins.__import__
+def importing(name, *args, **kwargs):
+    if name == "tripexif.cli":
+        raise KeyboardInterrupt
+    return real(name, *args, **kwargs)
+builtins.__import__ = importing
+from tripexif._entry import run
+sys.argv = ["tripexif", "--help"]
+run()
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert proc.returncode == 130
+    assert proc.stderr == b"tripexif: interrupted\n"

@@ -1,3 +1,3 @@
-from tripexif.cli import main
+from tripexif._entry import run
 
-main()
+run()
