@@ -97,9 +97,6 @@ class Budget:
 
     @contextlib.contextmanager
     def spending(self) -> Iterator[None]:
-        if self._since is not None:  # nested (a shared budget): the outer one counts
-            yield
-            return
         self._since = self.clock()
         try:
             yield
