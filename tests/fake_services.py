@@ -30,7 +30,8 @@ class Service(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
         # ok | 429 | 429-odd | any other HTTP status ("500", "503", ...) | slow | malformed
-        # | drip-head | drip-body | huge | huge-stream | truncated
+        # | drip-head | drip-body | drip-stream | huge | huge-stream | truncated
+        # (-stream: no Content-Length, the answer ends when the connection does)
         self.mode = "ok"
         self.retry_after: str | None = None  # sent with an error status ("429": "3")
         self.shape: Callable[[dict], object] | None = None  # reshapes each good answer
@@ -98,11 +99,11 @@ class Handler(BaseHTTPRequestHandler):
             data = data[:-1] + b" " * (server.huge_bytes - len(data)) + data[-1:]
         length = len(data) + (100 if mode == "truncated" else 0)
         head = ("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n"
-                + ("" if mode == "huge-stream" else f"Content-Length: {length}\r\n")
+                + ("" if mode.endswith("-stream") else f"Content-Length: {length}\r\n")
                 + "\r\n").encode()
         if mode == "drip-head":
             self._drip(head + data)
-        elif mode == "drip-body":
+        elif mode in ("drip-body", "drip-stream"):
             self.wfile.write(head)
             self._drip(data)
         else:
