@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from tripexif.export import ITINERARY, Format
 from tripexif.export.records import stop_record, summary_record
+from tripexif.export.textsafe import json_text
 from tripexif.model import Itinerary
 
 
@@ -71,7 +71,7 @@ def to_geojson(itinerary: Itinerary) -> str:
         "features": features,
     }
     # compact: GeoJSON files get large, and json's C encoder only runs without indent
-    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json_text(collection, separators=(",", ":")) + "\n"
 
 
 FORMATS = (Format("geojson", ITINERARY, lambda itinerary, options: to_geojson(itinerary),

@@ -7,14 +7,14 @@ from datetime import datetime, timezone
 from tripexif import __version__
 from tripexif.export import ITINERARY, Format
 from tripexif.export.records import clock_span, shared_name
+from tripexif.export.textsafe import XML_KEEPS, inert
 from tripexif.model import Itinerary, Stop
-
-# characters XML 1.0 forbids even when escaped (a file name may hold them)
-_XML_FORBIDDEN = {i: f"\\x{i:02x}" for i in [*range(0, 9), 11, 12, *range(14, 32)]}
 
 
 def _xml_text(text: str) -> str:
-    return text.translate(_XML_FORBIDDEN)
+    """Names as inert text: the controls XML 1.0 forbids even escaped, and those a terminal
+    or viewer would act on (DEL, C1, bidi), as visible escapes; tabs and newlines stay."""
+    return inert(text, XML_KEEPS)
 
 
 def _time_range(stop: Stop) -> str:

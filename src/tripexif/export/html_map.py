@@ -3,18 +3,19 @@
 Opens from disk with no server and no CDN (Leaflet's JS and CSS come from the xstatic-leaflet
 package); only the map tiles are fetched, from OpenStreetMap unless ``tiles`` says otherwise.
 Every user-derived string (file and place names) travels as JSON data and reaches the page
-through ``textContent``, never as HTML, so a name like ``<img onerror=...>`` shows as text.
+through ``textContent``, never as HTML, so a name like ``<img onerror=...>`` shows as text;
+control and bidi characters in them are shown as escapes (``textsafe.inert``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from tripexif.export import ITINERARY, Format, Options
 from tripexif.export.geojson import split_antimeridian
 from tripexif.export.records import clock_span, iso, place_label, shared_name
+from tripexif.export.textsafe import inert, json_text
 from tripexif.model import Itinerary, Stop
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -35,8 +36,9 @@ def _leaflet() -> tuple[str, str]:
 
 
 def _script_json(value: Any) -> str:
-    """JSON that is safe inside a <script> element (no "</script>", no "<!--")."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON that is safe inside a <script> element (no "</script>", no "<!--"), with control
+    and bidi characters escaped (json_text)."""
+    text = json_text(value, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -61,9 +63,9 @@ def map_data(itinerary: Itinerary,
                         break
             points.append({
                 "kind": stop.kind, "index": stop.index, "lat": stop.lat, "lon": stop.lon,
-                "place": place_label(stop),
+                "place": inert(place_label(stop)),
                 "time": _span(stop), "arrival": iso(stop.arrival), "photos": len(stop.photos),
-                "files": [shared_name(f, full_paths) for f in stop.files[:50]],
+                "files": [inert(shared_name(f, full_paths)) for f in stop.files[:50]],
                 "thumbnails": thumbs,
             })
         line = split_antimeridian([(s.lon, s.lat) for s in day.stops])
@@ -91,7 +93,7 @@ def to_html(itinerary: Itinerary, tiles: str = OSM_TILES, attribution: str = OSM
     data = map_data(itinerary, thumbnail, full_paths)
     config = {"tiles": tiles, "attribution": attribution}
     return PAGE.format(
-        title=escape(title), css=css, leaflet=script.replace("</script", "<\\/script"),
+        title=escape(inert(title)), css=css, leaflet=script.replace("</script", "<\\/script"),
         data=_script_json(data), config=_script_json(config),
     )
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from tripexif.export import PHOTOS, Format
 from tripexif.export.records import EXTRA_FIELDS, PHOTO_FIELDS, photo_record
-from tripexif.export.textsafe import csv_text
+from tripexif.export.textsafe import csv_text, json_text
 from tripexif.model import Photo
 
 
 def to_json(photos: Sequence[Photo]) -> str:
-    return json.dumps([photo_record(p) for p in photos], ensure_ascii=False, indent=2) + "\n"
+    return json_text([photo_record(p) for p in photos], indent=2) + "\n"
 
 
 def to_jsonl(photos: Sequence[Photo]) -> str:
-    return "".join(json.dumps(photo_record(p), ensure_ascii=False) + "\n" for p in photos)
+    return "".join(json_text(photo_record(p)) + "\n" for p in photos)
 
 
 def to_csv(photos: Sequence[Photo]) -> str:

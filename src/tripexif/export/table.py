@@ -8,22 +8,20 @@ from typing import TYPE_CHECKING, Any
 
 from tripexif.export import ITINERARY, PHOTOS, WHERE, Format, Options
 from tripexif.export.records import clock_span, place_label, text_path
+from tripexif.export.textsafe import inert
 from tripexif.model import Itinerary, Photo
 
 if TYPE_CHECKING:  # rich costs 20 ms to import: only when a table is drawn
     from rich.console import Console
     from rich.text import Text
 
-_CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {0x7F: "\\x7f"}
-_CONTROL.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
-
 
 def shown(text: str | None) -> Text:
     """User-derived text (file and place names) for a terminal: never read as rich markup,
-    control characters (a newline in a file name) shown as escapes."""
+    control and bidi characters (a newline or an ESC in a file name) shown as escapes."""
     from rich.text import Text
 
-    return Text((text or "").translate(_CONTROL))
+    return Text(inert(text or ""))
 
 
 def short_time(moment: datetime | None) -> str:

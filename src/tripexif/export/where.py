@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from tripexif.export import WHERE, Format
 from tripexif.export.records import photo_record
+from tripexif.export.textsafe import json_text
 from tripexif.geocode.base import Geocoder
 from tripexif.model import Photo, Place
 
@@ -45,7 +45,7 @@ def answers(photos: Sequence[Photo], geocoder: Geocoder) -> list[dict[str, Any]]
 
 
 def to_json(records: Sequence[dict[str, Any]]) -> str:
-    return json.dumps(list(records), ensure_ascii=False, indent=2) + "\n"
+    return json_text(list(records), indent=2) + "\n"
 
 
 FORMATS = (Format("json", WHERE, lambda records, options: to_json(records), (".json",),
