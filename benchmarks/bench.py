@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py                 # 3,000 photos + the 250-photo trip
     python benchmarks/bench.py -n 1000 --memory 100000
+    python benchmarks/bench.py --exports-only      # the photos table against JSON, 50,000 rows
 
 The library is made of real camera and phone EXIF blocks (maker notes and thumbnails included)
 copied from ../shared/corpus when it is present (else tests/synth.py's plain blocks), with
@@ -22,8 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import exifread
 
@@ -156,13 +158,62 @@ for name in sorted(os.listdir(folder)):
 """
 
 
+def photo_records(count: int) -> list[Any]:
+    """``count`` photo records as a scan makes them (built in memory, no files): paths in day
+    folders, one in ten without a usable GPS position (a note), three cameras."""
+    from zoneinfo import ZoneInfo
+
+    from tripexif.model import Photo
+
+    start = datetime(2025, 5, 1, 8, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    cameras = ["Apple iPhone 15", "FUJIFILM X-T5", "NIKON D70s"]
+    photos = []
+    for i in range(count):
+        local = start + timedelta(minutes=3 * i)
+        located = i % 10 != 0
+        photos.append(Photo(
+            f"/home/me/Pictures/2025-france/day{i // 400:03d}/IMG_{i:06d}.JPG",
+            lat=45.0 + (i % 300) * 0.001 if located else None,
+            lon=5.0 + (i % 700) * 0.001 if located else None,
+            camera=cameras[i % 3], time_local=local, time_utc=local.astimezone(timezone.utc),
+            timezone="Europe/Paris", time_source="offset_tag",
+            gps_note=None if located else "latitude beyond ±90°"))
+    return photos
+
+
+def table_against_json(count: int) -> str:
+    """The `photos` table and JSON of ``count`` records, rendered by the exporters as the CLI
+    calls them (160 columns, as when piped); best of 3."""
+    from tripexif import export
+
+    photos = photo_records(count)
+    seconds = {}
+    for name in ("json", "table"):
+        render = export.get("photos", name).render
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            render(photos, export.Options(width=160))
+            best = min(best, time.perf_counter() - started)
+        seconds[name] = best
+    return (f"photos table of {count:,} records: {seconds['table']:.2f} s, JSON "
+            f"{seconds['json']:.2f} s ({seconds['table'] / seconds['json']:.1f}x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=3000, help="photos in the library")
     parser.add_argument("--small", type=int, default=250, help="photos in the small trip")
     parser.add_argument("--memory", type=int, default=0, metavar="N",
                         help="also measure peak memory of a scan of N tiny photos")
+    parser.add_argument("--records", type=int, default=50000,
+                        help="records in the photos table against JSON measure")
+    parser.add_argument("--exports-only", action="store_true",
+                        help="only the photos table against JSON")
     args = parser.parse_args()
+    if args.exports_only:
+        print(table_against_json(args.records))
+        return
     tripexif = [str(Path(sys.executable).with_name("tripexif"))]
     exiftool = shutil.which("exiftool")
     work = Path(tempfile.mkdtemp(prefix="tripexif-bench-"))
@@ -220,6 +271,7 @@ def main() -> None:
               f"{click_time * 1000:.0f} ms ({help_time / click_time:.2f}x)")
         scan = tripexif + ["scan", str(library), "-q", "-o", out, "--no-cache"]
         print(f"peak memory, cold scan of {args.n}: {peak_rss_mb(scan, env):.0f} MB")
+        print(table_against_json(args.records))
         if args.memory:
             big = work / "big"
             big.mkdir()
