@@ -12,7 +12,7 @@ from tripexif.api import load
 from tripexif.clock.times import TimeSettings
 from tripexif.reading.pool import read_all
 from tripexif.reading.walk import walk
-from tripexif.store.index import Index
+from tripexif.store.index import Index, Stamp
 
 from trips import Shot, write
 
@@ -122,7 +122,10 @@ def test_a_failed_write_is_rolled_back_and_the_next_one_lands(tmp_path, method):
         index.store([("/after.jpg", 3, 4, "[]")])
         index.store_place("key", "packed", 2.0)
     with Index(path) as other:  # what another run sees
-        assert other.lookup([("/before.jpg", 1, 2), ("/after.jpg", 3, 4), ("/x.jpg", 1, 2)]) \
+        # (path, size, mtime, record) rows leave ctime, inode and device 0
+        assert other.lookup([("/before.jpg", Stamp(1, 2, 0, 0, 0)),
+                             ("/after.jpg", Stamp(3, 4, 0, 0, 0)),
+                             ("/x.jpg", Stamp(1, 2, 0, 0, 0))]) \
             == {"/before.jpg": "[]", "/after.jpg": "[]"}
         assert other.zones() == {}  # the failed write kept none of its rows
         assert other.place("key") == (True, "packed")

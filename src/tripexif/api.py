@@ -24,7 +24,7 @@ from tripexif.errors import UsageError
 from tripexif.model import Itinerary, Photo
 from tripexif.reading.pool import read_all, usable_cpus
 from tripexif.reading.walk import Entry, walk
-from tripexif.store.index import Index, cacheable, pack, unpack
+from tripexif.store.index import BadRecord, Index, Stamp, cacheable, pack, stamp, unpack
 from tripexif.trip.itinerary import ClusterSettings, build
 
 if TYPE_CHECKING:
@@ -134,14 +134,15 @@ class _index:
             self.opened.close()
 
 
-def _key(entry: Entry) -> tuple[str, int, int] | None:
+def _key(entry: Entry) -> tuple[str, Stamp] | None:
+    """The index key of a walked file now: its absolute path and stamp."""
     if entry.problem:
         return None
     try:
         info = os.stat(entry.path)
     except OSError:
         return None
-    return os.path.abspath(entry.path), info.st_size, info.st_mtime_ns
+    return os.path.abspath(entry.path), stamp(info)
 
 
 def load(
@@ -156,29 +157,44 @@ def load(
     """Read every file under ``paths`` (through ``index`` when given) and resolve times.
 
     Paths that do not exist become records with an error (the CLI checks its arguments
-    first; paths read from standard input may vanish)."""
+    first; paths read from standard input may vanish). The index's warnings (a cache that
+    cannot be used, records dropped) are in the result's ``warnings``."""
+    paths = list(paths)
     entries = list(walk(paths))
     keys = [_key(e) for e in entries] if index else [None] * len(entries)
     known = index.lookup([k for k in keys if k]) if index else {}
-    todo = [i for i, k in enumerate(keys) if k is None or k[0] not in known]
+    records: list[Photo | None] = [None] * len(entries)
+    bad: list[str] = []
+    todo = []
+    for i, key in enumerate(keys):
+        if key is not None and key[0] in known:
+            try:
+                records[i] = unpack(entries[i].path, known[key[0]])
+                continue
+            except BadRecord:
+                bad.append(key[0])
+        todo.append(i)
+    if index and bad:
+        index.forget(bad)
     total = len(entries)
     base = total - len(todo)
     if progress:
         progress(base, total)
     fresh = read_all([entries[i] for i in todo], jobs,
                      (lambda n: progress(base + n, total)) if progress else None)
-    records: list[Photo | None] = [None] * total
-    for i, key in enumerate(keys):
-        if key is not None and key[0] in known:
-            records[i] = unpack(entries[i].path, known[key[0]])
+    # each new record is keyed on the stamp of the bytes it was read from
+    stamps = getattr(fresh, "stamps", [None] * len(fresh))
     new_rows = []
-    for i, photo in zip(todo, fresh, strict=True):
+    for i, photo, stamped in zip(todo, fresh, stamps, strict=True):
         records[i] = photo
         key = keys[i]
-        if index and key and photo is not None and cacheable(photo):
-            new_rows.append((*key, pack(photo)))
+        if index and key and stamped and photo is not None and cacheable(photo):
+            new_rows.append((key[0], *stamped, pack(photo)))
     if index:
         index.store(new_rows)
+        roots = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
+        if roots:
+            index.prune(roots, (k[0] for k in keys if k))
     photos = [p for p in records if p is not None]
     ignored = sum(1 for p in records if p is None)
     finder = zones or ZoneFinder(index)
@@ -190,4 +206,6 @@ def load(
         warnings.append(
             f"no photo is from {', '.join(repr(c) for c in unmatched)}, so its clock rule "
             f"did nothing; cameras seen: {', '.join(cameras) if cameras else 'none'}")
+    if index:
+        warnings.extend(index.take_warnings())
     return PhotoSet(resolved, warnings, ignored, read=len(todo))

@@ -311,9 +311,14 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
 
 @cli.command()
 @click.option("--clear", is_flag=True, help="Delete the cached files.")
+@click.option("--vacuum", is_flag=True,
+              help="Drop the scan index's records of files that no longer exist, and compact it.")
 @handle_errors
-def cache(clear: bool) -> None:
+def cache(clear: bool, vacuum: bool) -> None:
     """Show where tripexif keeps its cache (scan index, place-name index) and its size."""
+    import sqlite3
+
+    from tripexif.errors import TripexifError
     from tripexif.store import folder as cache_folder
     from tripexif.store.index import INDEX_NAME, Index
 
@@ -327,14 +332,33 @@ def cache(clear: bool) -> None:
             click.echo(f"nothing to remove in {folder}")
         return
     files = cache_folder.own_files(folder)
+    if vacuum:
+        if (folder / INDEX_NAME) not in files:
+            click.echo(f"no scan index in {folder}")
+            return
+        with Index(folder / INDEX_NAME, warn=lambda m: click.echo(f"warning: {m}", err=True)) \
+                as index:
+            before = index.stats()["bytes"]
+            click.echo(f"removed {index.prune_missing()} records of files that no longer "
+                       "exist")
+            try:
+                index.vacuum()
+            except sqlite3.Error as exc:
+                raise TripexifError(f"cannot compact the scan index: {exc}") from exc
+            after = index.stats()["bytes"]
+        click.echo(f"compacted the scan index: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB")
+        return
     total = sum(p.stat().st_size for p in files)
     click.echo(f"cache folder: {folder}")
     click.echo(f"size: {total / 1e6:.1f} MB in {len(files)} files")
     if (folder / INDEX_NAME) in files:
-        with Index(folder / INDEX_NAME) as index:
+        with Index(folder / INDEX_NAME, warn=lambda m: click.echo(f"warning: {m}", err=True)) \
+                as index:
             stats = index.stats()
         click.echo(f"scan index: {stats['files']} files, {stats['zones']} zone cells, "
                    f"{stats['places']} place names")
+        click.echo(f"index file: {folder / INDEX_NAME}, {stats['bytes'] / 1e6:.1f} MB "
+                   "(--vacuum drops records of files that no longer exist and compacts it)")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

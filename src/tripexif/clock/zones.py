@@ -73,6 +73,14 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def _known(name: str) -> bool:
+    try:
+        _zone(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
 class ZoneFinder:
     """The IANA zone name at a position, from timezonefinder's offline polygons.
 
@@ -84,6 +92,15 @@ class ZoneFinder:
         self._index = index
         self._cache: dict[str, str | None] = index.zones() if index is not None else {}
         self._new: dict[str, str | None] = {}
+        # a stored name no zoneinfo knows (a damaged row, a zone since removed) is dropped
+        # and looked up again: it must never reach get_zone, which blames the user
+        bad = {name for name in set(self._cache.values()) if name is not None
+               and not _known(name)}
+        if bad:
+            cells = [cell for cell, name in self._cache.items() if name in bad]
+            for cell in cells:
+                del self._cache[cell]
+            index.forget_zones(cells)
 
     def name_at(self, lat: float, lon: float) -> str | None:
         key = f"{round(lat * 1000)},{round(lon * 1000)}"

@@ -22,10 +22,20 @@ def pack_place(place: Place | None) -> str | None:
 
 
 def unpack_place(text: str | None) -> Place | None:
+    """The place ``pack_place`` wrote; ValueError for anything else."""
     if text is None:
         return None
-    name, admin1, country, code, distance = json.loads(text)
-    return Place(name, admin1, country, code, distance)
+    fields = json.loads(text)
+    if not isinstance(fields, list) or len(fields) != 5:
+        raise ValueError(f"not a packed place: {text!r}")
+    name, admin1, country, code, distance = fields
+    if not isinstance(name, str) or not all(
+            value is None or isinstance(value, str) for value in (admin1, country, code)):
+        raise ValueError(f"not a packed place: {text!r}")
+    if distance is not None and (isinstance(distance, bool)
+                                 or not isinstance(distance, (int, float))):
+        raise ValueError(f"not a packed place: {text!r}")
+    return Place(name, admin1, country, code, None if distance is None else float(distance))
 
 
 def remembered(store: Any, key: str, compute: Callable[[], T],
@@ -33,10 +43,14 @@ def remembered(store: Any, key: str, compute: Callable[[], T],
                clock: Callable[[], float] = time.time) -> T:
     """The answer kept in ``store`` (an Index) under ``key``, else ``compute()``'s, kept.
 
-    An exception from ``compute`` is not kept: the next run asks again."""
+    A kept answer ``unpack`` cannot read (ValueError, TypeError) is dropped and worked out
+    again. An exception from ``compute`` is not kept: the next run asks again."""
     found, packed = store.place(key)
     if found:
-        return unpack(packed)
+        try:
+            return unpack(packed)
+        except (ValueError, TypeError, RecursionError):
+            store.forget_place(key)
     value = compute()
     store.store_place(key, pack(value), clock())
     return value

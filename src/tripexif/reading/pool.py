@@ -8,9 +8,9 @@ import threading
 from collections.abc import Callable, Sequence
 
 from tripexif.model import Photo
-from tripexif.reading.reader import read_entry
+from tripexif.reading.reader import read_entry_stamped
 from tripexif.reading.walk import Entry
-from tripexif.store.index import pack, unpack
+from tripexif.store.index import Stamp, pack, unpack
 
 CHUNK = 64  # files per task handed to a worker process
 PARALLEL_MIN = 256  # below this many files to read, one process is faster
@@ -25,27 +25,37 @@ def usable_cpus() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _read_chunk(entries: Sequence[Entry]) -> list[str | None]:
-    """Worker: packed records (None for ignored files), in the order given."""
-    out: list[str | None] = []
+class Records(list[Photo | None]):
+    """``read_all``'s records, a list; ``stamps[i]`` is the stamp of the bytes record ``i``
+    was read from (None: not to be cached), which the scan index keys it on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stamps: list[Stamp | None] = []
+
+
+def _read_chunk(entries: Sequence[Entry]) -> list[tuple[str | None, Stamp | None]]:
+    """Worker: packed records (None for ignored files) and their stamps, in the order given."""
+    out: list[tuple[str | None, Stamp | None]] = []
     for entry in entries:
-        photo = read_entry(entry)
-        out.append(None if photo is None else pack(photo))
+        photo, stamp = read_entry_stamped(entry)
+        out.append((None if photo is None else pack(photo), stamp))
     return out
 
 
 def read_all(entries: Sequence[Entry], jobs: int,
-             progress: Callable[[int], None] | None = None) -> list[Photo | None]:
+             progress: Callable[[int], None] | None = None) -> Records:
     """Read ``entries`` with up to ``jobs`` processes; the result is in input order and the
     same as a serial read."""
     chunks = [entries[i : i + CHUNK] for i in range(0, len(entries), CHUNK)]
-    results: list[Photo | None] = []
+    results = Records()
     done = 0
 
-    def collect(chunk: Sequence[Entry], packed: list[str | None]) -> None:
+    def collect(chunk: Sequence[Entry], packed: list[tuple[str | None, Stamp | None]]) -> None:
         nonlocal done
-        for entry, text in zip(chunk, packed, strict=True):
+        for entry, (text, stamp) in zip(chunk, packed, strict=True):
             results.append(None if text is None else unpack(entry.path, text))
+            results.stamps.append(None if stamp is None else Stamp(*stamp))
         done += len(chunk)
         if progress:
             progress(done)

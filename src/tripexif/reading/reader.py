@@ -7,12 +7,13 @@ import signal
 import stat
 import threading
 import time
-from typing import Any
+from typing import Any, BinaryIO
 
 from tripexif.errors import MetadataError
 from tripexif.model import Photo
 from tripexif.reading import containers
 from tripexif.reading.walk import Entry, has_media_extension
+from tripexif.store.index import Stamp, stamp
 
 HEAD_BYTES = 512
 BMFF_VIDEOS = ("mp4", "mov")
@@ -21,13 +22,19 @@ READ_BUDGET_S = 5.0  # no sane file takes a tenth of this
 
 def read_entry(entry: Entry) -> Photo | None:
     """The record for a walked entry; None for a walked non-media file we silently ignore."""
+    return read_entry_stamped(entry)[0]
+
+
+def read_entry_stamped(entry: Entry) -> tuple[Photo | None, Stamp | None]:
+    """``read_entry``'s record, with the stamp of the bytes it was read from (see
+    ``read_stamped``)."""
     if entry.problem:
-        return Photo(entry.path, error=entry.problem)
-    photo = read_photo(entry.path)
+        return Photo(entry.path, error=entry.problem), None
+    photo, stamped = read_stamped(entry.path)
     quiet = not entry.named and not has_media_extension(entry.path)
     if quiet and photo.skipped:
-        return None
-    return photo
+        return None, None
+    return photo, stamped
 
 
 class _TooSlow(BaseException):
@@ -107,66 +114,88 @@ def _not_a_file(path: str, kind: str) -> Photo:
 
 
 def read_photo(path: str, budget: float = READ_BUDGET_S, *, strict: bool = False) -> Photo:
+    """The record of ``read_stamped``."""
+    return read_stamped(path, budget, strict=strict)[0]
+
+
+def read_stamped(path: str, budget: float = READ_BUDGET_S, *,
+                 strict: bool = False) -> tuple[Photo, Stamp | None]:
     """Read a file's position, camera and raw time fields. Problems become ``error``.
 
     Pipes, sockets and devices are skipped without being opened for reading; a file is
     opened read-only and never written; a parse that takes longer than ``budget`` seconds
     is abandoned with an error. An unexpected exception (a bug in tripexif, not a problem
     of the file) also becomes an ``error`` so that it never ends a batch; with ``strict``
-    it propagates instead (the fuzz tests use this to find such bugs)."""
+    it propagates instead (the fuzz tests use this to find such bugs).
+
+    With the record comes the stamp (``store.index.Stamp``) of an ``fstat`` of the open
+    descriptor, the same before and after the parse: the record describes exactly those
+    bytes. None when the file was not opened, or changed while it was read."""
     try:
         kind = _special_kind(os.stat(path).st_mode)
     except OSError as exc:
-        return _unreachable(path, exc)
+        return _unreachable(path, exc), None
     if kind:
-        return _not_a_file(path, kind)
+        return _not_a_file(path, kind), None
     deadline = _Deadline(budget)
     try:
         with deadline:
             return _read(path, strict)
     except _TooSlow:
-        return Photo(path, error=f"took longer than {budget:g} s to read: abandoned")
+        return Photo(path, error=f"took longer than {budget:g} s to read: abandoned"), None
     finally:
         deadline.restore()
 
 
-def _read(path: str, strict: bool) -> Photo:
+def _read(path: str, strict: bool) -> tuple[Photo, Stamp | None]:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        return _unreachable(path, exc), None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            info = os.fstat(fd)
+        except OSError as exc:
+            return Photo(path, error=f"read failed: {exc.strerror or exc}"), None
+        kind = _special_kind(info.st_mode)
+        if kind:  # it changed since the stat above
+            return _not_a_file(path, kind), None
+        photo = _parse(path, fh, info.st_size, strict)
+        try:
+            same = stamp(os.fstat(fd)) == stamp(info)
+        except OSError:
+            same = False
+    return photo, stamp(info) if same else None
+
+
+def _parse(path: str, fh: BinaryIO, size: int, strict: bool) -> Photo:
     from tripexif.reading import (
         exif,
         quicktime,  # exifread loads only when a file is really read
     )
 
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        head = fh.read(HEAD_BYTES)
+        if not head:
+            return Photo(path, error="empty file")
+        container = containers.locate(fh, size, head)
+        if container.unsupported:
+            return Photo(path, kind=container.kind, skipped=container.unsupported)
+        if container.kind == "video":
+            if container.format not in BMFF_VIDEOS:
+                return Photo(path, kind="video",
+                             skipped=f"{container.format} video metadata is not read")
+            meta = quicktime.read_video(fh, size)
+        else:
+            meta = exif.metadata(exif.read_tags(container, fh))
+    except MetadataError as exc:
+        return Photo(path, error=str(exc))
     except OSError as exc:
-        return _unreachable(path, exc)
-    with os.fdopen(fd, "rb") as fh:
-        try:
-            info = os.fstat(fd)
-            kind = _special_kind(info.st_mode)
-            if kind:  # it changed since the stat above
-                return _not_a_file(path, kind)
-            head = fh.read(HEAD_BYTES)
-            if not head:
-                return Photo(path, error="empty file")
-            container = containers.locate(fh, info.st_size, head)
-            if container.unsupported:
-                return Photo(path, kind=container.kind, skipped=container.unsupported)
-            if container.kind == "video":
-                if container.format not in BMFF_VIDEOS:
-                    return Photo(path, kind="video",
-                                 skipped=f"{container.format} video metadata is not read")
-                meta = quicktime.read_video(fh, info.st_size)
-            else:
-                meta = exif.metadata(exif.read_tags(container, fh))
-        except MetadataError as exc:
-            return Photo(path, error=str(exc))
-        except OSError as exc:
-            return Photo(path, error=f"read failed: {exc.strerror or exc}")
-        except Exception as exc:  # a bug must not end the batch; keep the reason short
-            if strict:
-                raise
-            return Photo(path, error=f"unexpected {type(exc).__name__}: {exc}"[:200])
+        return Photo(path, error=f"read failed: {exc.strerror or exc}")
+    except Exception as exc:  # a bug must not end the batch; keep the reason short
+        if strict:
+            raise
+        return Photo(path, error=f"unexpected {type(exc).__name__}: {exc}"[:200])
     return Photo(
         path, kind=container.kind, lat=meta.lat, lon=meta.lon, alt=meta.alt,
         camera=meta.camera, raw=meta.raw, gps_note=meta.gps_note,
