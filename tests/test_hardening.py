@@ -96,9 +96,10 @@ def test_gpx_escapes_names_and_stays_valid(evil_trip):
         xmlschema.XMLSchema(str(SCHEMA)).validate(text)
 
 
-def test_table_shows_markup_as_text(tmp_path, run):
+def test_table_shows_markup_as_text(tmp_path, run, monkeypatch):
     folder = write(tmp_path / "t", [Shot("[bold red]x[\\]\nrm.jpg", datetime(2025, 8, 1, 10),
                                          "Europe/Rome", 41.89, 12.49)])
+    monkeypatch.setenv("COLUMNS", "400")  # wide enough that the path is not folded at its space
     result = run("photos", str(folder))
     assert "[bold red]x[\\]\\nrm.jpg" in result.stdout
 

@@ -118,8 +118,6 @@ def test_the_handlers_are_put_back_after_main(tmp_path):
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)) == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: reading/pool.py's worker initializer must "
-                   "set PR_SET_PDEATHSIG and SIGPIPE=SIG_DFL; remove this mark with that change")
 def test_readers_of_a_killed_run_end_without_traceback(trip, tmp_path):
     """The main process SIGKILLed mid-read: its reader processes, left without a parent,
     end quietly (stderr is read until the last of them has closed it)."""

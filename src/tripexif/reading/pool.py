@@ -13,6 +13,7 @@ from tripexif.reading.walk import Entry
 from tripexif.store.index import Stamp, pack, unpack
 
 CHUNK = 64  # files per task handed to a worker process
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 PARALLEL_MIN = 256  # below this many files to read, one process is faster
 # imported once by the fork server, so that each worker it forks starts ready to read
 PRELOAD = ["__main__", "tripexif.reading.pool", "tripexif.reading.exif",
@@ -69,7 +70,7 @@ def read_all(entries: Sequence[Entry], jobs: int,
     context = multiprocessing.get_context(start_method())
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(PRELOAD)
-    pool = context.Pool(min(jobs, len(chunks)), initializer=_ignore_sigint)
+    pool = context.Pool(min(jobs, len(chunks)), initializer=_worker_init)
     try:
         for chunk, packed in zip(chunks, pool.imap(_read_chunk, chunks), strict=True):
             collect(chunk, packed)
@@ -93,8 +94,20 @@ def start_method() -> str:
     return "fork" if threading.active_count() == 1 else "forkserver"
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them."""
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them. On Linux they also die,
+    silently, with their parent (a SIGKILLed run): without that, each printed a
+    BrokenPipeError traceback when it sent its next result to the dead parent."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        parent = os.getppid()
+        if ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0:
+            # only with the parent-death signal: alone, a worker dying of SIGPIPE while it
+            # holds the result queue's lock would leave the others hanging on it
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os._exit(0)
