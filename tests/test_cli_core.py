@@ -252,3 +252,20 @@ def test_map_to_a_regular_file_must_be_html(run, trip):
     result = run("map", str(trip), "-o", "trip.txt")
     assert result.exit_code == 2 and "name it *.html" in result.stderr
     assert not Path("trip.txt").exists()
+
+
+def test_an_index_problem_after_reading_is_said_too(run, trip, monkeypatch):
+    """A cache problem that first shows while naming stops (a place-name write) reaches
+    stderr like one met while reading; the library returns it in the warnings."""
+    import tripexif
+    from tripexif.store.index import Index
+
+    def failing(self, key, packed, stored):
+        self._say("full", "the cache folder is full: place names are not kept")
+
+    monkeypatch.setattr(Index, "store_place", failing)
+    result = run("scan", str(trip), "-f", "json")
+    assert result.exit_code == 0
+    assert result.stderr.count("the cache folder is full: place names are not kept") == 1
+    itinerary = tripexif.scan([trip])
+    assert "the cache folder is full: place names are not kept" in itinerary.warnings

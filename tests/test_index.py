@@ -129,3 +129,19 @@ def test_a_failed_write_is_rolled_back_and_the_next_one_lands(tmp_path, method):
             == {"/before.jpg": "[]", "/after.jpg": "[]"}
         assert other.zones() == {}  # the failed write kept none of its rows
         assert other.place("key") == (True, "packed")
+
+
+def test_records_of_an_earlier_reader_are_read_again_quietly(library, tmp_path, monkeypatch):
+    """A reader fix changes what the same bytes give: records cached before it are not
+    served (they carry the reader's revision), and no warning blames the cache."""
+    from tripexif.store import index as index_module
+
+    with Index(tmp_path / "index.sqlite") as index:
+        load([str(library)], TimeSettings(), index=index)
+    monkeypatch.setattr(index_module, "READER_REVISION", index_module.READER_REVISION + 1)
+    with Index(tmp_path / "index.sqlite") as index:
+        again = load([str(library)], TimeSettings(), index=index)
+    assert again.read == 301
+    assert again.warnings == []
+    with Index(tmp_path / "index.sqlite") as index:
+        assert load([str(library)], TimeSettings(), index=index).read == 0  # stored anew

@@ -12,9 +12,10 @@ from tripexif.store.index import Index
 
 OWN = ["index-v2.sqlite", "index-v2.sqlite-wal", "index-v2.sqlite-shm",
        "index-v1.sqlite-journal", "geonames-1-1913227-1712345678901234567-42.pickle",
-       ".tripexif-k3j_9x2a.tmp"]
+       ".tripexif-k3j_9x2a.tmp", "index-v2.sqlite.corrupt-20261126-070102",
+       "index-v2.sqlite.corrupt-20261126-070102-wal"]
 OTHERS = ["notes.txt", "index-vacation.sqlite", "index-v2.sqlite.bak", "tmpk3j9x2ab.tmp",
-          "geonames.pickle", ".tripexif-notes.txt"]
+          "geonames.pickle", ".tripexif-notes.txt", "index-v2.sqlite.corrupt-mine"]
 
 
 @pytest.fixture

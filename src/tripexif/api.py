@@ -24,7 +24,16 @@ from tripexif.errors import UsageError
 from tripexif.model import Itinerary, Photo
 from tripexif.reading.pool import read_all, usable_cpus
 from tripexif.reading.walk import Entry, walk
-from tripexif.store.index import BadRecord, Index, Stamp, cacheable, pack, stamp, unpack
+from tripexif.store.index import (
+    BadRecord,
+    Index,
+    Outdated,
+    Stamp,
+    cacheable,
+    pack,
+    stamp,
+    unpack,
+)
 from tripexif.trip.itinerary import ClusterSettings, build
 
 if TYPE_CHECKING:
@@ -102,6 +111,8 @@ def scan(
                         progress=progress)
         itinerary = build(photoset.photos, clustering or ClusterSettings(), coder,
                           photoset.warnings, nearby)
+        if index is not None:  # said while naming (a place-name write that failed)
+            warnings.extend(index.take_warnings())
     return itinerary._replace(warnings=itinerary.warnings + tuple(warnings))
 
 
@@ -171,6 +182,8 @@ def load(
             try:
                 records[i] = unpack(entries[i].path, known[key[0]])
                 continue
+            except Outdated:
+                pass  # read again; the new record replaces it
             except BadRecord:
                 bad.append(key[0])
         todo.append(i)

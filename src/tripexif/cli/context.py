@@ -62,7 +62,7 @@ class Context:
         if self._index is None:
             from tripexif.store.index import Index
 
-            self._index = Index()
+            self._index = Index(warn=self.warn)  # said when it happens, also after reading
             click.get_current_context().call_on_close(self._index.close)
         return self._index
 

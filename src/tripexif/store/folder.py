@@ -14,7 +14,8 @@ from pathlib import Path
 
 # every name tripexif creates in the cache folder, and nothing else
 OWN_NAMES = re.compile(
-    r"index-v\d+\.sqlite(-wal|-shm|-journal)?"  # the scan index (store/index.py) and SQLite's
+    r"index-v\d+\.sqlite(\.corrupt-\d{8}-\d{6})?(-wal|-shm|-journal)?"  # the scan index
+    # (store/index.py), a damaged one it moved aside, and SQLite's journals of either
     r"|geonames-[0-9-]+\.pickle"  # the offline geocoder's compact index (geocode/offline.py)
     r"|\.tripexif-[A-Za-z0-9_]+\.tmp"  # a temporary left by an interrupted atomic write
 )

@@ -51,7 +51,10 @@ _TABLES = {
 _COLUMNS = {"files": ["path", "size", "mtime_ns", "ctime_ns", "inode", "device", "record"],
             "zones": ["cell", "zone"], "places": ["key", "place", "stored"]}
 _OLD_FILES = ["path", "size", "mtime_ns", "record"]  # layout 2, upgraded in place
-_FIELDS = 12  # in a packed record
+# what the reader makes of a file's bytes: bumped whenever a reader change gives another
+# record for the same bytes (a fix, a new field), so records made before are read again
+READER_REVISION = 2
+_FIELDS = 13  # in a packed record: the reader revision, then the record
 _CORRUPT_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
@@ -71,6 +74,10 @@ def stamp(info: os.stat_result) -> Stamp:
 
 class BadRecord(ValueError):
     """A stored record that is not what ``pack`` writes."""
+
+
+class Outdated(BadRecord):
+    """A record an earlier reader made: read the file again (nothing is wrong with it)."""
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -106,7 +113,7 @@ def pack(photo: Photo) -> str:
     """A reader record (before time resolution) as compact JSON; paths are not included."""
     raw = photo.raw
     return json.dumps(
-        [photo.kind, photo.lat, photo.lon, photo.alt, photo.camera,
+        [READER_REVISION, photo.kind, photo.lat, photo.lon, photo.alt, photo.camera,
          _iso(raw.datetime_original), raw.offset_original, _iso(raw.gps_utc),
          _iso(raw.create_utc), photo.gps_note, photo.skipped, photo.error],
         ensure_ascii=False, separators=(",", ":"),
@@ -119,9 +126,12 @@ def unpack(path: str, text: object) -> Photo:
         raise BadRecord(f"not a packed record: {text!r}")
     try:
         fields = json.loads(text)
+        if isinstance(fields, list) and fields and fields[0] != READER_REVISION \
+                and isinstance(fields[0], int) and not isinstance(fields[0], bool):
+            raise Outdated(f"made by reader revision {fields[0]}")
         if not isinstance(fields, list) or len(fields) != _FIELDS:
-            raise BadRecord("not a list of 12 fields")
-        (kind, lat, lon, alt, camera, dto, offset, gps_utc, create_utc, note, skipped,
+            raise BadRecord(f"not a list of {_FIELDS} fields")
+        (_, kind, lat, lon, alt, camera, dto, offset, gps_utc, create_utc, note, skipped,
          error) = fields
         if kind not in ("photo", "video"):
             raise BadRecord(f"unknown kind {kind!r}")
