@@ -264,6 +264,7 @@ def test_an_index_problem_after_reading_is_said_too(run, trip, monkeypatch):
         self._say("full", "the cache folder is full: place names are not kept")
 
     monkeypatch.setattr(Index, "store_place", failing)
+    monkeypatch.setenv("TRIPEXIF_CACHE_DIR", str(trip.parent / "fresh-cache"))  # names unknown
     result = run("scan", str(trip), "-f", "json")
     assert result.exit_code == 0
     assert result.stderr.count("the cache folder is full: place names are not kept") == 1

@@ -376,3 +376,29 @@ def test_fetch_gives_no_answer_after_the_deadline_whatever_the_server_does(servi
     answer = polite.fetch(f"http://{service.domain}/reverse?format=json&lat=35.0037&lon=135.7788",
                           headers={}, seconds=5)
     assert answer.status == 200 and json.loads(answer.body)["name"] == "=Gion, 祇園"
+
+
+# --- the run's budget from the command line ----------------------------------------------
+
+def test_online_budget_option_bounds_the_geocoder(run, service, trip, waits):
+    """--online-budget 4 with 3 s between requests: two stops are named online, then the
+    run finishes with offline names and says so once."""
+    result = run("scan", str(trip), "-f", "json", "--geocoder", "nominatim",
+                 "--geocoder-option", f"domain={service.domain}", "--geocoder-option",
+                 "scheme=http", "--geocoder-option", "min_delay=3", "--online-budget", "4")
+    assert result.exit_code == 0, result.stderr
+    places = [s["place"] for d in json.loads(result.stdout)["days"] for s in d["stops"]]
+    assert places[:2] == ["清水寺 <Kiyomizu> & \"temple\", 京都府, 日本",
+                          "伏見稲荷大社, 京都府, 日本"]
+    assert "日本" not in places[2]  # the offline name
+    assert result.stderr.count("the online time budget of 4 s is spent") == 1
+    assert waits.sleeps == [3.0]
+
+
+def test_online_budget_option_bounds_nearby_places(run, service, trip, waits):
+    service.mode = "500"
+    result = run("scan", str(trip), "-f", "json", "--nearby", "--overpass-url",
+                 f"http://{service.domain}/api/interpreter", "--online-budget", "2")
+    assert result.exit_code == 0, result.stderr
+    assert waits.sleeps == [1.0]  # the second backoff (2 s) would not fit in 2 s
+    assert "the online time budget of 2 s is spent" in result.stderr

@@ -140,7 +140,7 @@ def photos(paths: tuple[str, ...], fmt: str | None, output: str | None, null: bo
 
 
 def make_geocoder(ctx: Context, name: str, options: Sequence[tuple[str, str]],
-                  language: str | None) -> Any:
+                  language: str | None, budget: Any = None) -> Any:
     from tripexif.geocode import BUILTIN
     from tripexif.geocode.compose import make_geocoder as compose
 
@@ -156,7 +156,15 @@ def make_geocoder(ctx: Context, name: str, options: Sequence[tuple[str, str]],
             ctx.warn(f"the cache folder {str(folder)!r} {reason}: the place-name index is "
                      "not loaded from it but built in memory on every run (slower); set "
                      "TRIPEXIF_CACHE_DIR to a folder only you can write")
-    return compose(name, dict(options), language=language, index=ctx.index(), warn=ctx.warn)
+    return compose(name, dict(options), language=language, index=ctx.index(), warn=ctx.warn,
+                   budget=budget)
+
+
+def online_budget_for(seconds: float) -> Any:
+    """One budget of online time for the run, shared by the geocoder and --nearby."""
+    from tripexif.geocode.polite import Budget
+
+    return Budget(seconds)
 
 
 @cli.command()
@@ -167,7 +175,8 @@ def make_geocoder(ctx: Context, name: str, options: Sequence[tuple[str, str]],
 @handle_errors
 def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
           geocoder_option: tuple[tuple[str, str], ...], language: str | None,
-          output: str | None, null: bool, camera_tz: tuple[tuple[str, str], ...],
+          online_budget: float, output: str | None, null: bool,
+          camera_tz: tuple[tuple[str, str], ...],
           clock_offset: tuple[tuple[str, Any], ...], default_tz: str | None,
           jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """Where and when each PHOTO was taken, with a link to the spot on OpenStreetMap.
@@ -178,7 +187,8 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
 
     chosen = export.choose("where", output, fmt, "table")
     ctx = Context(quiet, progress, jobs, no_cache, output)
-    coder = make_geocoder(ctx, geocoder, geocoder_option, language)
+    coder = make_geocoder(ctx, geocoder, geocoder_option, language,
+                          online_budget_for(online_budget))
     photoset, arguments = load_photos(ctx, photo_paths, null,
                                       time_settings(camera_tz, clock_offset, default_tz))
     records = answers(photoset.photos, coder)
@@ -234,7 +244,8 @@ def clustering_settings(stop_radius: float, max_gap: timedelta, min_stop_photos:
 @handle_errors
 def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: timedelta,
          min_stop_photos: int, geocoder: str, geocoder_option: tuple[tuple[str, str], ...],
-         language: str | None, nearby: bool, nearby_count: int, nearby_radius: int,
+         language: str | None, online_budget: float, nearby: bool, nearby_count: int,
+         nearby_radius: int,
          overpass_url: str | None, full_paths: bool, output: str | None, null: bool,
          camera_tz: tuple[tuple[str, str], ...], clock_offset: tuple[tuple[str, Any], ...],
          default_tz: str | None, jobs: int | None, no_cache: bool, quiet: bool,
@@ -244,13 +255,14 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
 
     chosen = export.choose("scan", output, fmt, "table")
     ctx = Context(quiet, progress, jobs, no_cache, output)
-    coder = make_geocoder(ctx, geocoder, geocoder_option, language)
+    budget = online_budget_for(online_budget)
+    coder = make_geocoder(ctx, geocoder, geocoder_option, language, budget)
     finder = None
     if nearby:
         from tripexif.geocode.compose import make_nearby
 
         finder = make_nearby(ctx.index(), ctx.warn, overpass_url, nearby_radius,
-                             nearby_count, language)
+                             nearby_count, language, budget=budget)
     else:
         for option in ("nearby_count", "nearby_radius", "overpass_url"):
             if given(option):
@@ -280,7 +292,7 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
                 thumbnails: bool, stop_radius: float, max_gap: timedelta,
                 min_stop_photos: int, geocoder: str,
                 geocoder_option: tuple[tuple[str, str], ...], language: str | None,
-                full_paths: bool, output: str | None, null: bool,
+                online_budget: float, full_paths: bool, output: str | None, null: bool,
                 camera_tz: tuple[tuple[str, str], ...],
                 clock_offset: tuple[tuple[str, Any], ...], default_tz: str | None,
                 jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
@@ -295,7 +307,8 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
     if (ctx.target is not None and ctx.target.kind == "file"
             and not (output or "").lower().endswith(chosen.extensions)):
         raise UsageError(f"-o {output!r}: the map is an HTML file; name it *.html")
-    coder = make_geocoder(ctx, geocoder, geocoder_option, language)
+    coder = make_geocoder(ctx, geocoder, geocoder_option, language,
+                          online_budget_for(online_budget))
     itinerary, arguments, photoset = make_itinerary(
         ctx, paths, null, time_settings(camera_tz, clock_offset, default_tz),
         clustering_settings(stop_radius, max_gap, min_stop_photos), coder)

@@ -195,9 +195,14 @@ def geocoder_options(func: F) -> F:
                      metavar="KEY=VALUE",
                      help="A setting of an online geocoder: the service's own (user_agent, "
                           "domain, scheme, api_key, timeout, ...) and tripexif's min_delay "
-                          "(seconds between requests) and retries. Repeatable."),
+                          "(seconds between requests), retries and budget (its own online "
+                          "seconds). Repeatable."),
         click.option("--language", metavar="CODE",
                      help="Names in this language from an online geocoder (en, ja, ...)."),
+        click.option("--online-budget", type=click.FloatRange(min=0, min_open=True),
+                     default=600.0, show_default=True, metavar="SECONDS",
+                     help="Online time the run may spend (geocoder and --nearby together); "
+                          "then it finishes with offline names and says so."),
     ])
 
 
