@@ -16,6 +16,13 @@ class RawTimes(NamedTuple):
     offset_original: str | None = None  # OffsetTimeOriginal, e.g. "+09:00"
     gps_utc: datetime | None = None  # GPSDateStamp + GPSTimeStamp, aware UTC
     create_utc: datetime | None = None  # video container creation time, aware UTC
+    # where datetime_original came from: "exif" | "xmp" | "iptc" | "sidecar" (None: none)
+    time_field: str | None = None
+    # where the photo's position came from: "exif" | "xmp" | "sidecar" (None: none)
+    gps_field: str | None = None
+    # when the time's own field has no offset: the offset of an XMP or IPTC time (or the
+    # photo's, for a sidecar) that shows the same wall clock, e.g. "-04:00"
+    offset_lent: str | None = None
 
 
 class Photo(NamedTuple):

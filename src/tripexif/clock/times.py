@@ -2,7 +2,9 @@
 
 Rules, first match wins (``time_source``):
 1. ``user``: the user's --camera-tz / --clock-offset for this camera;
-2. ``offset_tag``: OffsetTimeOriginal;
+2. ``offset_tag``: the capture time's offset (OffsetTimeOriginal, or the offset of the XMP,
+   IPTC or sidecar time it came from), else the offset an XMP or IPTC time showing the same
+   wall clock lends (``RawTimes.offset_lent``);
 3. ``gps_utc``: the GPS UTC stamp: DateTimeOriginal − GPS UTC, rounded to 15 minutes, is the
    camera's offset when it is a real zone offset; otherwise the clock is wrong and the GPS
    instant is taken (also when the file has a GPS stamp and no DateTimeOriginal);
@@ -125,8 +127,9 @@ def _explicit(photo: Photo, settings: TimeSettings) -> _Fix | None:
         zone = get_zone(zone_name)
         aware, _ = localise(wall, zone)
         return _Fix(aware.astimezone(timezone.utc), "user", aware.utcoffset(), zone)
-    if wall is not None and raw.offset_original:
-        offset, fixed = _offset(raw.offset_original)
+    given = raw.offset_original or raw.offset_lent
+    if wall is not None and given:
+        offset, fixed = _offset(given)
         instant = (wall - offset).replace(tzinfo=timezone.utc)
         return _Fix(instant, "offset_tag", offset, fixed)
     if wall is not None and raw.gps_utc is not None:
