@@ -4,6 +4,10 @@ ExifRead 3.5 finds EXIF by itself in simple files but misses or crashes on real 
 chunks without the ``Exif\\0\\0`` prefix, HEIF items placed with an iloc base offset, JPEGs whose
 Exif segment follows a large XMP segment). So we walk each container's structure ourselves,
 hand exifread only the TIFF block, and never trust a length or offset without checking it.
+
+Where a container has them, the XMP packet (JPEG APP1, HEIF/AVIF ``mime`` item, PNG ``iTXt``,
+WebP ``XMP `` chunk) and the Photoshop resources that hold IPTC (JPEG APP13) are kept as
+bytes, parsed later only when the EXIF lacks what they could give (see ``exif.metadata``).
 """
 
 from __future__ import annotations
@@ -16,12 +20,17 @@ from typing import BinaryIO, NamedTuple
 from tripexif.errors import MetadataError
 
 MAX_BLOCK = 16 * 1024 * 1024  # no real EXIF block is larger; refuse to read more
+MAX_XMP = 1024 * 1024  # an XMP packet or IPTC block larger than this is not read
+XMP_SIGNATURE = b"http://ns.adobe.com/xap/1.0/\x00"
+PHOTOSHOP_SIGNATURE = b"Photoshop 3.0\x00"
 TIFF_MAGICS = (b"II*\x00", b"MM\x00*")
 # TIFF-structured raw formats whose header is not the plain TIFF magic
 RAW_TIFF_MAGICS = (b"IIRO", b"IIRS", b"MMOR", b"IIU\x00")
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"mif1", b"msf1", b"avif", b"avis",
                b"mif2", b"avci", b"heif"}
 CR3_BRAND = b"crx "
+EXIF_PROFILES = (b"Raw profile type exif", b"Raw profile type APP1")
+XMP_PROFILES = (b"Raw profile type xmp",)
 CANON_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
 
 
@@ -38,6 +47,16 @@ class Container(NamedTuple):
     blocks: tuple[TiffBlock, ...] = ()
     tiff_in_file: bool = False  # the file is TIFF-structured: exifread reads it in place
     unsupported: str | None = None  # why this file's metadata is not read
+    xmp: bytes | None = None  # the embedded XMP packet, unparsed
+    iptc: bytes | None = None  # Photoshop image resources (JPEG APP13), unparsed
+
+
+class _Found(NamedTuple):
+    """What a container finder found."""
+
+    blocks: list[TiffBlock]
+    xmp: bytes | None = None
+    iptc: bytes | None = None
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
@@ -111,7 +130,8 @@ def locate(fh: BinaryIO, size: int, head: bytes) -> Container:
             "jxl-codestream": "a bare JPEG XL codestream holds no EXIF",
         }
         return Container(fmt, kind, unsupported=reasons.get(fmt, f"{fmt} is not read"))
-    return Container(fmt, kind, blocks=tuple(finder(fh, size)))
+    found = finder(fh, size)
+    return Container(fmt, kind, blocks=tuple(found.blocks), xmp=found.xmp, iptc=found.iptc)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -156,13 +176,18 @@ def _scan_for_exif(fh: BinaryIO, start: int, size: int) -> list[TiffBlock]:
 # --- JPEG ------------------------------------------------------------------------------------
 
 
-def _jpeg(fh: BinaryIO, size: int, start: int = 0) -> list[TiffBlock]:
+def _jpeg(fh: BinaryIO, size: int, start: int = 0) -> _Found:
+    """The first Exif APP1 segment, the XMP APP1 segment and the APP13 Photoshop resources
+    (which hold IPTC) before the image data."""
     pos = start + 2
+    blocks: list[TiffBlock] = []
+    xmp: bytes | None = None
+    resources: list[bytes] = []
     while pos + 4 <= size:
         fh.seek(pos)
         marker = fh.read(4)
         if len(marker) < 4 or marker[0] != 0xFF:
-            return _scan_for_exif(fh, start, size)
+            break
         code = marker[1]
         if code == 0xFF:  # fill byte
             pos += 1
@@ -171,18 +196,29 @@ def _jpeg(fh: BinaryIO, size: int, start: int = 0) -> list[TiffBlock]:
             pos += 2
             continue
         if code in (0xD9, 0xDA):  # end of image / start of scan: no metadata after this
-            return []
+            return _Found(blocks, xmp, b"".join(resources) or None)
         length = struct.unpack(">H", marker[2:4])[0]
         if length < 2:
-            return _scan_for_exif(fh, start, size)
+            break
         if code == 0xE1 and length >= 14:
             payload = fh.read(min(length - 2, size - pos - 4))
-            if payload[:5] == b"Exif\x00":
+            if payload[:5] == b"Exif\x00" and not blocks:
                 tiff = _tiff_from_exif_payload(payload)
                 if tiff is not None:
-                    return [TiffBlock(tiff)]
+                    blocks.append(TiffBlock(tiff))
+            elif payload[:29] == XMP_SIGNATURE and xmp is None:
+                xmp = payload[29:]
+        elif code == 0xED and length >= 16:
+            payload = fh.read(min(length - 2, size - pos - 4))
+            if payload[:14] == PHOTOSHOP_SIGNATURE and sum(map(len, resources)) < MAX_XMP:
+                resources.append(payload[14:])
         pos += 2 + length
-    raise MetadataError("file is truncated before its image data")
+    else:
+        if not blocks and xmp is None:
+            raise MetadataError("file is truncated before its image data")
+        return _Found(blocks, xmp, b"".join(resources) or None)
+    # a damaged segment chain: look for the Exif block in the bytes
+    return _Found(blocks or _scan_for_exif(fh, start, size), xmp, b"".join(resources) or None)
 
 
 # --- ISO base media (HEIF, AVIF, CR3) --------------------------------------------------------
@@ -233,10 +269,13 @@ def _uint(data: bytes, at: int, width: int) -> int:
     return int.from_bytes(data[at : at + width], "big")
 
 
-def _heif_exif_item(fh: BinaryIO, meta_start: int, meta_end: int) -> int | None:
+def _heif_items(fh: BinaryIO, meta_start: int, meta_end: int) -> dict[str, int]:
+    """The item ids of the Exif item ("exif") and of the XMP item ("xmp": a ``mime`` item
+    of type application/rdf+xml), those the iinf box lists."""
+    found: dict[str, int] = {}
     iinf = find_box(fh, meta_start, meta_end, b"iinf")
     if iinf is None:
-        return None
+        return found
     begin, end = iinf
     fh.seek(begin)
     version = fh.read(1)
@@ -244,17 +283,24 @@ def _heif_exif_item(fh: BinaryIO, meta_start: int, meta_end: int) -> int | None:
     for box_type, infe_start, infe_end in boxes(fh, begin + header, end):
         if box_type != b"infe":
             continue
-        infe = read_at(fh, infe_start, min(infe_end - infe_start, 64), infe_end)
+        infe = read_at(fh, infe_start, min(infe_end - infe_start, 256), infe_end)
         if not infe or infe[0] < 2:  # empty, or a version without an item type
             continue
         id_width = 2 if infe[0] == 2 else 4
         if len(infe) < 4 + id_width + 6:  # too short for its id, protection index and type
             continue
         item_id = _uint(infe, 4, id_width)
-        item_type = infe[4 + id_width + 2 : 4 + id_width + 6]
+        at = 4 + id_width + 2
+        item_type = infe[at : at + 4]
         if item_type == b"Exif":
-            return item_id
-    return None
+            found.setdefault("exif", item_id)
+        elif item_type == b"mime":
+            # item name, then content type, each NUL-terminated
+            name_end = infe.find(b"\x00", at + 4)
+            content_type = infe[name_end + 1 :].split(b"\x00", 1)[0] if name_end >= 0 else b""
+            if content_type.strip() == b"application/rdf+xml":
+                found.setdefault("xmp", item_id)
+    return found
 
 
 def _heif_item_extents(
@@ -302,44 +348,60 @@ def _heif_item_extents(
     return None
 
 
-def _heif(fh: BinaryIO, size: int) -> list[TiffBlock]:
-    meta = find_box(fh, 0, size, b"meta")
-    if meta is None:
-        return []
-    meta_start, meta_end = meta[0] + 4, meta[1]  # meta is a full box
-    item = _heif_exif_item(fh, meta_start, meta_end)
-    if item is None:
-        return []
+def _heif_item(fh: BinaryIO, meta_start: int, meta_end: int, size: int, item: int,
+               what: str, limit_bytes: int = MAX_BLOCK) -> bytes | None:
+    """The bytes of item ``item``; None when the iloc box does not place it, or when they
+    are more than ``limit_bytes``."""
     located = _heif_item_extents(fh, meta_start, meta_end, item)
     if located is None:
-        return []
+        return None
     method, extents = located
     if method == 1:  # offsets are inside the idat box
         idat = find_box(fh, meta_start, meta_end, b"idat")
         if idat is None:
-            raise MetadataError("EXIF item refers to a missing idat box")
+            raise MetadataError(f"{what} item refers to a missing idat box")
         origin, limit = idat
     elif method == 0:
         origin, limit = 0, size
     else:
-        raise MetadataError(f"EXIF item uses unsupported construction method {method}")
-    data = b"".join(
-        read_at(fh, origin + offset, length or limit - origin - offset, limit)
-        for offset, length in extents
+        raise MetadataError(f"{what} item uses unsupported construction method {method}")
+    lengths = [length or limit - origin - offset for offset, length in extents]
+    if sum(lengths) > limit_bytes:
+        return None
+    return b"".join(
+        read_at(fh, origin + offset, length, limit)
+        for (offset, _), length in zip(extents, lengths, strict=True)
     )
-    if len(data) < 8:
-        return []
+
+
+def _heif(fh: BinaryIO, size: int) -> _Found:
+    meta = find_box(fh, 0, size, b"meta")
+    if meta is None:
+        return _Found([])
+    meta_start, meta_end = meta[0] + 4, meta[1]  # meta is a full box
+    items = _heif_items(fh, meta_start, meta_end)
+    xmp = None
+    if "xmp" in items:
+        try:
+            xmp = _heif_item(fh, meta_start, meta_end, size, items["xmp"], "XMP", MAX_XMP)
+        except MetadataError:
+            xmp = None  # a broken XMP item costs the XMP, not the file
+    data = None
+    if "exif" in items:
+        data = _heif_item(fh, meta_start, meta_end, size, items["exif"], "EXIF")
+    if data is None or len(data) < 8:
+        return _Found([], xmp)
     # ISO 23008-12: a 4-byte offset to the TIFF header, then the Exif payload
     skip = int.from_bytes(data[:4], "big")
     payload = data[4 + skip :] if 4 + skip < len(data) else b""
     tiff = _tiff_from_exif_payload(payload) or _tiff_from_exif_payload(data[4:])
-    return [TiffBlock(tiff)] if tiff else []
+    return _Found([TiffBlock(tiff)] if tiff else [], xmp)
 
 
-def _cr3(fh: BinaryIO, size: int) -> list[TiffBlock]:
+def _cr3(fh: BinaryIO, size: int) -> _Found:
     moov = find_box(fh, 0, size, b"moov")
     if moov is None:
-        return []
+        return _Found([])
     for box_type, begin, end in boxes(fh, *moov):
         if box_type != b"uuid" or read_at(fh, begin, 16, end) != CANON_UUID:
             continue
@@ -350,17 +412,19 @@ def _cr3(fh: BinaryIO, size: int) -> list[TiffBlock]:
                 data = read_at(fh, start, stop - start, stop)
                 if data[:4] in TIFF_MAGICS:
                     blocks.append(TiffBlock(data, roles[inner]))
-        return blocks
-    return []
+        return _Found(blocks)
+    return _Found([])
 
 
 # --- PNG, WebP, JPEG XL, RAF, MRW ------------------------------------------------------------
 
 
-def _png_text_profile(chunk_type: bytes, data: bytes) -> bytes | None:
-    """ImageMagick's 'Raw profile type exif/APP1': hex text in a tEXt/zTXt/iTXt chunk."""
+def _png_text_profile(chunk_type: bytes, data: bytes,
+                      keywords: tuple[bytes, ...] = EXIF_PROFILES) -> bytes | None:
+    """ImageMagick's 'Raw profile type exif/APP1' (or ``keywords``): hex text in a
+    tEXt/zTXt/iTXt chunk; the TIFF block of an EXIF profile, any other profile's bytes."""
     keyword, _, rest = data.partition(b"\x00")
-    if keyword not in (b"Raw profile type exif", b"Raw profile type APP1"):
+    if keyword not in keywords:
         return None
     if chunk_type == b"zTXt":
         text = zlib.decompressobj().decompress(rest[1:], MAX_BLOCK * 2)
@@ -374,65 +438,101 @@ def _png_text_profile(chunk_type: bytes, data: bytes) -> bytes | None:
     if len(lines) < 3:
         return None
     try:
-        return _tiff_from_exif_payload(bytes.fromhex(lines[2].decode("ascii")))
+        profile = bytes.fromhex(lines[2].decode("ascii"))
     except ValueError:
         return None
+    return _tiff_from_exif_payload(profile) if keywords == EXIF_PROFILES else profile
 
 
-def _png(fh: BinaryIO, size: int) -> list[TiffBlock]:
+def _png_xmp(chunk_type: bytes, data: bytes) -> bytes | None:
+    """The XMP packet of an ``iTXt`` chunk with keyword XML:com.adobe.xmp, or of
+    ImageMagick's hex "Raw profile type xmp" text chunk; else None."""
+    keyword, _, rest = data.partition(b"\x00")
+    try:
+        if keyword in XMP_PROFILES:
+            return _png_text_profile(chunk_type, data, XMP_PROFILES)
+        if chunk_type != b"iTXt" or keyword != b"XML:com.adobe.xmp" or len(rest) < 2:
+            return None
+        compressed = rest[:1] == b"\x01"
+        text = rest[2:].split(b"\x00", 2)[-1]  # skip language tag and translated keyword
+        if compressed:
+            text = zlib.decompressobj().decompress(text, MAX_XMP + 1)
+    except zlib.error:
+        return None  # a damaged XMP chunk costs the XMP, not the file
+    return text if len(text) <= MAX_XMP else None
+
+
+def _png(fh: BinaryIO, size: int) -> _Found:
     pos = 8
+    exif: list[TiffBlock] | None = None
     profile: bytes | None = None
+    xmp: bytes | None = None
     while pos + 12 <= size:
         header = read_at(fh, pos, 8, size)
         length, chunk_type = struct.unpack(">I4s", header)
-        if chunk_type == b"eXIf":
+        if chunk_type == b"eXIf" and exif is None:
             tiff = _tiff_from_exif_payload(read_at(fh, pos + 8, length, size))
-            return [TiffBlock(tiff)] if tiff else []
-        if chunk_type in (b"tEXt", b"zTXt", b"iTXt") and profile is None and length < MAX_BLOCK:
-            profile = _png_text_profile(chunk_type, read_at(fh, pos + 8, length, size))
-        if chunk_type == b"IEND":
+            exif = [TiffBlock(tiff)] if tiff else []
+        elif chunk_type in (b"tEXt", b"zTXt", b"iTXt") and length < MAX_BLOCK:
+            want_profile = profile is None and exif is None
+            want_xmp = xmp is None and length <= MAX_XMP * 2
+            if want_profile or want_xmp:
+                data = read_at(fh, pos + 8, length, size)
+                if want_profile:
+                    profile = _png_text_profile(chunk_type, data)
+                if want_xmp:
+                    xmp = _png_xmp(chunk_type, data)
+        if chunk_type == b"IEND" or (exif is not None and xmp is not None):
             break
         pos += 12 + length
-    return [TiffBlock(profile)] if profile else []
+    if exif is None:
+        exif = [TiffBlock(profile)] if profile else []
+    return _Found(exif, xmp)
 
 
-def _webp(fh: BinaryIO, size: int) -> list[TiffBlock]:
+def _webp(fh: BinaryIO, size: int) -> _Found:
     pos = 12
+    exif: list[TiffBlock] | None = None
+    xmp: bytes | None = None
     while pos + 8 <= size:
         chunk_type, length = struct.unpack("<4sI", read_at(fh, pos, 8, size))
-        if chunk_type == b"EXIF":
+        if chunk_type == b"EXIF" and exif is None:
             tiff = _tiff_from_exif_payload(read_at(fh, pos + 8, length, size))
-            return [TiffBlock(tiff)] if tiff else []
+            exif = [TiffBlock(tiff)] if tiff else []
+        elif chunk_type == b"XMP " and xmp is None and length <= MAX_XMP:
+            xmp = read_at(fh, pos + 8, length, size)
+        if exif is not None and xmp is not None:
+            break
         pos += 8 + length + (length & 1)
-    return []
+    return _Found(exif or [], xmp)
 
 
-def _jxl(fh: BinaryIO, size: int) -> list[TiffBlock]:
+def _jxl(fh: BinaryIO, size: int) -> _Found:
     found = find_box(fh, 0, size, b"Exif")
     if found is None:
-        return []
+        return _Found([])
     data = read_at(fh, found[0], found[1] - found[0], size)
     tiff = _tiff_from_exif_payload(data[4:])
-    return [TiffBlock(tiff)] if tiff else []
+    return _Found([TiffBlock(tiff)] if tiff else [])
 
 
-def _raf(fh: BinaryIO, size: int) -> list[TiffBlock]:
+def _raf(fh: BinaryIO, size: int) -> _Found:
     offset, length = struct.unpack(">II", read_at(fh, 84, 8, size))
     if offset + length > size or read_at(fh, offset, 2, size) != b"\xff\xd8":
         raise MetadataError("RAF header points to no embedded JPEG")
     return _jpeg(fh, offset + length, offset)
 
 
-def _mrw(fh: BinaryIO, size: int) -> list[TiffBlock]:
+def _mrw(fh: BinaryIO, size: int) -> _Found:
     _, header_len = struct.unpack(">4sI", read_at(fh, 0, 8, size))
     pos, end = 8, min(size, 8 + header_len)
     while pos + 8 <= end:
         block_type, length = struct.unpack(">4sI", read_at(fh, pos, 8, size))
         if block_type == b"\x00TTW":
             data = read_at(fh, pos + 8, min(length, end - pos - 8), size)
-            return [TiffBlock(data)] if data[:4] in TIFF_MAGICS else []
+            return _Found([TiffBlock(data)] if data[:4] in TIFF_MAGICS else [])
         pos += 8 + length
-    return []
+    return _Found([])
 
 
 _FINDERS = {

@@ -1,4 +1,7 @@
-"""Read the tags tripexif needs from TIFF blocks with exifread, and turn them into values."""
+"""Read the tags tripexif needs from TIFF blocks with exifread, and turn them into values.
+
+The capture time and position come from EXIF first; XMP (``xmp.py``) and IPTC (``iptc.py``)
+fill what EXIF lacks, and are parsed only then (see ``metadata``)."""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ import io
 import logging
 import re
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from exifread.core.exif_header import ExifHeader
 from exifread.tags.exif import EXIF_TAGS, GPS_TAGS
@@ -16,7 +20,10 @@ from exifread.tags.exif import EXIF_TAGS, GPS_TAGS
 from tripexif.errors import MetadataError
 from tripexif.model import RawTimes
 from tripexif.reading import gps
-from tripexif.reading.containers import Container, TiffBlock
+from tripexif.reading.containers import MAX_XMP, Container, TiffBlock
+
+if TYPE_CHECKING:
+    from tripexif.reading.xmp import Stamp
 
 # exifread logs every oddity of a damaged file at WARNING; we report problems ourselves
 logging.getLogger("exifread").addHandler(logging.NullHandler())
@@ -44,9 +51,20 @@ class Metadata:
     raw: RawTimes = RawTimes()
 
 
+# keys of ``read_tags`` that are no exifread tag: the raw XMP packet and Photoshop resources
+XMP_KEY = "XMP packet"
+IPTC_KEY = "IPTC resources"
+XMP_TAG = 0x02BC  # TIFF XMLPacket
+
+
 def read_tags(container: Container, fh: BinaryIO) -> dict[str, Any]:
-    """All tags of a file's TIFF blocks, keyed as exifread names them ("GPS GPSLatitude")."""
+    """All tags of a file's TIFF blocks, keyed as exifread names them ("GPS GPSLatitude"),
+    with the file's XMP packet (``XMP_KEY``) and IPTC resources (``IPTC_KEY``) as bytes."""
     tags: dict[str, Any] = {}
+    if container.xmp is not None:
+        tags[XMP_KEY] = container.xmp
+    if container.iptc is not None:
+        tags[IPTC_KEY] = container.iptc
     try:
         if container.tiff_in_file:
             tags.update(_process(fh))
@@ -68,8 +86,9 @@ def read_tags(container: Container, fh: BinaryIO) -> dict[str, Any]:
 
 # the only tags tripexif uses, per IFD; exifread decodes these and skips the rest unread
 WANTED = {
-    # Make, Model, the Exif and GPS pointers, and DateTimeOriginal (some writers put it here)
-    "Image": frozenset({0x010F, 0x0110, 0x8769, 0x8825, 0x9003}),
+    # Make, Model, the Exif and GPS pointers, DateTimeOriginal (some writers put it here),
+    # and XMLPacket (TIFF and DNG keep their XMP there)
+    "Image": frozenset({0x010F, 0x0110, 0x8769, 0x8825, 0x9003, XMP_TAG}),
     "EXIF": frozenset({0x9003, 0x9011, 0x9291}),  # DateTimeOriginal, OffsetTime-, SubSecTime-
     "GPS": frozenset({0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x0007, 0x001D}),
 }
@@ -81,6 +100,8 @@ class _Header(ExifHeader):
 
     A camera JPEG has ~70 tags in four IFDs (plus the thumbnail IFD); decoding all of them
     costs exifread ~1 ms, decoding the dozen we need a fifth of that."""
+
+    xmp: bytes | None = None  # IFD0's XMLPacket, read as raw bytes
 
     def dump_ifd(self, ifd: int, ifd_name: str, tag_dict: Any = None, relative: int = 0,
                  stop_tag: str = "UNDEF") -> None:
@@ -96,12 +117,27 @@ class _Header(ExifHeader):
         fmt = "<H" if self.endian == "I" else ">H"
         for i in range(len(raw) // 12):
             tag = struct.unpack_from(fmt, raw, 12 * i)[0]
-            if tag in wanted:
+            if tag == XMP_TAG and ifd_name == "Image":
+                self._xmp_packet(ifd + 2 + 12 * i)
+            elif tag in wanted:
                 entry = ifd + 2 + 12 * i
                 tag_entry = table.get(tag)
                 name = tag_entry[0] if tag_entry else f"Tag 0x{tag:04X}"
                 self._process_tag(ifd, ifd_name, tag_entry, entry, tag, name,  # type: ignore[arg-type]
                                   bool(relative), stop_tag)
+
+    def _xmp_packet(self, entry: int) -> None:
+        """Keep an XMLPacket entry's bytes (BYTE or UNDEFINED; at most MAX_XMP)."""
+        if self.xmp is not None:
+            return
+        field_type, count = self.s2n(entry + 2, 2), self.s2n(entry + 4, 4)
+        if field_type not in (1, 2, 7) or not 0 < count <= MAX_XMP:
+            return
+        at = self.s2n(entry + 8, 4) if count > 4 else entry + 8
+        self.file_handle.seek(self.offset + at)
+        data = self.file_handle.read(count)
+        if len(data) == count:
+            self.xmp = data
 
 
 def _process(fh: BinaryIO) -> dict[str, Any]:
@@ -113,7 +149,10 @@ def _process(fh: BinaryIO) -> dict[str, Any]:
     pointer = header.tags.get("Image ExifOffset")
     if pointer is not None and pointer.values:
         header.dump_ifd(pointer.values[0], "EXIF")
-    return header.tags
+    tags: dict[str, Any] = header.tags
+    if header.xmp is not None:
+        tags[XMP_KEY] = header.xmp
+    return tags
 
 
 def _lone_ifd(block: TiffBlock) -> dict[str, Any]:
@@ -125,7 +164,14 @@ def _lone_ifd(block: TiffBlock) -> dict[str, Any]:
 
 
 def metadata(tags: dict[str, Any]) -> Metadata:
-    """Convert exifread's tags into positions, camera and raw time fields."""
+    """Convert exifread's tags into positions, camera and raw time fields.
+
+    EXIF decides when it has a value. When it has no DateTimeOriginal, the first XMP time
+    (see ``xmp.TIME_PROPERTIES``), else the IPTC one, is the capture time (``time_field``
+    says which); when the time has no offset of its own, an XMP or IPTC time showing the
+    same wall clock lends its offset (``offset_lent``); when EXIF has no valid position,
+    the XMP one is taken (``gps_field``). The XMP packet and the IPTC resources are parsed
+    only in these cases."""
     lat = lon = None
     note = None
     empty_fix = False
@@ -145,18 +191,73 @@ def metadata(tags: dict[str, Any]) -> Metadata:
     alt = None
     if lat is not None and alt_values:
         alt = gps.altitude(alt_values[0], alt_ref[0] if alt_ref else None)
+    wall = parse_datetime(
+        _text(tags, "EXIF DateTimeOriginal") or _text(tags, "Image DateTimeOriginal"),
+        _text(tags, "EXIF SubSecTimeOriginal"),
+    )
+    offset = parse_offset(_text(tags, "EXIF OffsetTimeOriginal"))
+    time_field = "exif" if wall is not None else None
+    gps_field = "exif" if lat is not None else None
+    lent = None
+    packet, resources = tags.get(XMP_KEY), tags.get(IPTC_KEY)
+    if (packet or resources) and (wall is None or offset is None or lat is None):
+        candidates: list[tuple[str, Stamp]] = []
+        if packet:
+            from tripexif.reading import xmp
+
+            found = xmp.parse(packet)
+            if found is not None:
+                candidates.extend(("xmp", stamp) for stamp in found.times)
+                if lat is None and found.lat is not None:
+                    lat, lon, alt, note, gps_field = found.lat, found.lon, found.alt, None, "xmp"
+                elif lat is None and note is None:
+                    note = found.gps_note
+        if resources and (wall is None or offset is None):
+            from tripexif.reading import iptc
+
+            stamp = iptc.capture_time(resources)
+            if stamp is not None:
+                candidates.append(("iptc", stamp))
+        if wall is None:
+            chosen = choose_time(candidates)
+            if chosen is not None:
+                time_field, wall, offset = chosen[0], chosen[1].wall, chosen[1].offset
+        if wall is not None and offset is None:
+            lent = same_clock_offset(wall, candidates)
     raw = RawTimes(
-        datetime_original=parse_datetime(
-            _text(tags, "EXIF DateTimeOriginal") or _text(tags, "Image DateTimeOriginal"),
-            _text(tags, "EXIF SubSecTimeOriginal"),
-        ),
-        offset_original=parse_offset(_text(tags, "EXIF OffsetTimeOriginal")),
+        datetime_original=wall,
+        offset_original=offset,
         # an empty fix (0°, 0°) comes with the receiver's idea of the time, not a fix's
         gps_utc=None if empty_fix else gps.utc_stamp(
             _text(tags, "GPS GPSDate"), _raw_rationals(tags, "GPS GPSTimeStamp")
         ),
+        time_field=time_field,
+        gps_field=gps_field,
+        offset_lent=lent,
     )
     return Metadata(lat, lon, alt, note, camera_name(tags), raw)
+
+
+def choose_time(candidates: Sequence[tuple[str, Stamp]]) -> tuple[str, Stamp] | None:
+    """The first candidate that has a wall clock, skipping any that falls on another day
+    than an earlier candidate giving a day alone: "taken 1985-11-25" followed by a time
+    in 2010 is a scan's time, not the photo's."""
+    day = None
+    for field, stamp in candidates:
+        if stamp.wall is None:
+            day = day or stamp.day
+        elif day is None or stamp.wall.date() == day:
+            return field, stamp
+    return None
+
+
+def same_clock_offset(wall: datetime, candidates: Sequence[tuple[str, Stamp]]) -> str | None:
+    """The offset of the first candidate that shows the same wall clock (to the second)."""
+    second = wall.replace(microsecond=0)
+    for _, stamp in candidates:
+        if stamp.offset and stamp.wall is not None and stamp.wall.replace(microsecond=0) == second:
+            return stamp.offset
+    return None
 
 
 def camera_name(tags: dict[str, Any]) -> str | None:
