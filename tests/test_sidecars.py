@@ -177,3 +177,22 @@ def test_sidecars_are_not_counted_as_photos(tmp_path, run):
     result = run("photos", "-f", "jsonl", "--no-cache", str(tmp_path / "IMG_1.xmp"))
     [record] = [json.loads(line) for line in result.stdout.splitlines()]
     assert record["skipped"] and record["time_local"] is None
+
+
+def test_the_reader_and_the_scan_index_follow_the_sidecar(run, shot):
+    """Through the CLI with its scan index: a sidecar added, edited or removed after a run
+    is honoured by the next run (the photo itself never changes)."""
+    def position():
+        result = run("photos", "-f", "json", str(shot.parent))
+        assert result.exit_code == 0, result.stderr
+        [record] = json.loads(result.stdout)
+        return record["lat"], record["lon"]
+
+    assert position() == (45.0, 7.0)
+    side = shot.parent / "IMG_1234.CR2.xmp"
+    side.write_bytes(packet('exif:GPSLatitude="48,51.6N" exif:GPSLongitude="2,21.0E"'))
+    assert position() == (48.86, 2.35)
+    side.write_bytes(packet('exif:GPSLatitude="41,54.0N" exif:GPSLongitude="12,30.0E"'))
+    assert position() == (41.9, 12.5)
+    side.unlink()
+    assert position() == (45.0, 7.0)

@@ -23,6 +23,7 @@ from tripexif.clock.zones import ZoneFinder
 from tripexif.errors import UsageError
 from tripexif.model import Itinerary, Photo
 from tripexif.reading.pool import read_all, usable_cpus
+from tripexif.reading.sidecar import sidecar_path
 from tripexif.reading.walk import Entry, walk
 from tripexif.store.index import (
     BadRecord,
@@ -145,15 +146,32 @@ class _index:
             self.opened.close()
 
 
-def _key(entry: Entry) -> tuple[str, Stamp] | None:
-    """The index key of a walked file now: its absolute path and stamp."""
+def _key(entry: Entry) -> tuple[str, Stamp, Stamp | None] | None:
+    """The index key of a walked file now: its absolute path and stamp, with its XMP
+    sidecar's stamp folded in (and that stamp alone, to fold into a new record's)."""
     if entry.problem:
         return None
     try:
         info = os.stat(entry.path)
     except OSError:
         return None
-    return os.path.abspath(entry.path), stamp(info)
+    side = None
+    side_path = sidecar_path(entry.path)
+    if side_path is not None:
+        try:
+            side = stamp(os.stat(side_path))
+        except OSError:
+            side = None
+    return os.path.abspath(entry.path), _fold(stamp(info), side), side
+
+
+def _fold(photo: Stamp, side: Stamp | None) -> Stamp:
+    """A photo's stamp that also changes when its sidecar is added, edited or removed (the
+    record holds what the sidecar says): the later of the two change times."""
+    if side is None:
+        return photo
+    return photo._replace(mtime_ns=max(photo.mtime_ns, side.mtime_ns),
+                          ctime_ns=max(photo.ctime_ns, side.ctime_ns))
 
 
 def load(
@@ -173,7 +191,7 @@ def load(
     paths = list(paths)
     entries = list(walk(paths))
     keys = [_key(e) for e in entries] if index else [None] * len(entries)
-    known = index.lookup([k for k in keys if k]) if index else {}
+    known = index.lookup([k[:2] for k in keys if k]) if index else {}
     records: list[Photo | None] = [None] * len(entries)
     bad: list[str] = []
     todo = []
@@ -202,7 +220,7 @@ def load(
         records[i] = photo
         key = keys[i]
         if index and key and stamped and photo is not None and cacheable(photo):
-            new_rows.append((key[0], *stamped, pack(photo)))
+            new_rows.append((key[0], *_fold(stamped, key[2]), pack(photo)))
     if index:
         index.store(new_rows)
         roots = [os.path.abspath(p) for p in paths if os.path.isdir(p)]

@@ -169,9 +169,10 @@ def _read(path: str, strict: bool) -> tuple[Photo, Stamp | None]:
 
 
 def _parse(path: str, fh: BinaryIO, size: int, strict: bool) -> Photo:
-    from tripexif.reading import (
+    from tripexif.reading import (  # exifread loads only when a file is really read
         exif,
-        quicktime,  # exifread loads only when a file is really read
+        quicktime,
+        sidecar,
     )
 
     try:
@@ -188,6 +189,7 @@ def _parse(path: str, fh: BinaryIO, size: int, strict: bool) -> Photo:
             meta = quicktime.read_video(fh, size)
         else:
             meta = exif.metadata(exif.read_tags(container, fh))
+        meta = sidecar.with_sidecar(path, meta)  # where people correct time and place
     except MetadataError as exc:
         return Photo(path, error=str(exc))
     except OSError as exc:

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from tripexif.model import RawTimes
 from tripexif.reading.containers import MAX_XMP
-from tripexif.reading.exif import Metadata, choose_time
+
+if TYPE_CHECKING:  # exifread loads only when a file is read: sidecar_path is on the warm path
+    from tripexif.reading.exif import Metadata
 
 MAX_FOLDERS = 256  # folders whose listing is kept; a library is read folder by folder
 
@@ -44,6 +47,7 @@ def sidecar_metadata(path: str) -> Metadata | None:
     "sidecar"; None when it has no sidecar, or one that cannot be read (too large, not
     XML, a DTD). Never raises for what the sidecar holds."""
     from tripexif.reading import xmp
+    from tripexif.reading.exif import Metadata, choose_time
 
     found_path = sidecar_path(path)
     if found_path is None:

@@ -53,8 +53,8 @@ _COLUMNS = {"files": ["path", "size", "mtime_ns", "ctime_ns", "inode", "device",
 _OLD_FILES = ["path", "size", "mtime_ns", "record"]  # layout 2, upgraded in place
 # what the reader makes of a file's bytes: bumped whenever a reader change gives another
 # record for the same bytes (a fix, a new field), so records made before are read again
-READER_REVISION = 2
-_FIELDS = 13  # in a packed record: the reader revision, then the record
+READER_REVISION = 3
+_FIELDS = 16  # in a packed record: the reader revision, then the record
 _CORRUPT_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
@@ -115,7 +115,8 @@ def pack(photo: Photo) -> str:
     return json.dumps(
         [READER_REVISION, photo.kind, photo.lat, photo.lon, photo.alt, photo.camera,
          _iso(raw.datetime_original), raw.offset_original, _iso(raw.gps_utc),
-         _iso(raw.create_utc), photo.gps_note, photo.skipped, photo.error],
+         _iso(raw.create_utc), photo.gps_note, photo.skipped, photo.error, raw.time_field,
+         raw.gps_field, raw.offset_lent],
         ensure_ascii=False, separators=(",", ":"),
     )
 
@@ -132,11 +133,12 @@ def unpack(path: str, text: object) -> Photo:
         if not isinstance(fields, list) or len(fields) != _FIELDS:
             raise BadRecord(f"not a list of {_FIELDS} fields")
         (_, kind, lat, lon, alt, camera, dto, offset, gps_utc, create_utc, note, skipped,
-         error) = fields
+         error, time_field, gps_field, offset_lent) = fields
         if kind not in ("photo", "video"):
             raise BadRecord(f"unknown kind {kind!r}")
         raw = RawTimes(_dt(dto, aware=False), _text(offset), _dt(gps_utc, aware=True),
-                       _dt(create_utc, aware=True))
+                       _dt(create_utc, aware=True), _text(time_field), _text(gps_field),
+                       _text(offset_lent))
         return Photo(path, kind=kind, lat=_number(lat), lon=_number(lon), alt=_number(alt),
                      camera=_text(camera), raw=raw, gps_note=_text(note),
                      skipped=_text(skipped), error=_text(error))
