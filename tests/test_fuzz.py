@@ -31,6 +31,9 @@ CORPUS_SEEDS = [
     "exifr/test/fixtures/png/png_with_exif_and_gps.png",
     "metadata-extractor-images/mov/with-gps.mov",
     "exiftool/t/images/Nikon.nef", "exiftool/t/images/CanonRaw.cr3",
+    "exiftool/t/images/M2TS.mts",
+    # no real AVI is in the corpus: one of metadata-extractor's fuzzed AVIs (hdrl, IDIT)
+    "metadata-extractor-images/fuzzing/crash-0f33269158d5844e50bebc57738b27128b2007a5.fuzzed",
 ]
 
 

@@ -16,7 +16,7 @@ from tripexif.reading.walk import Entry, has_media_extension
 from tripexif.store.index import Stamp, stamp
 
 HEAD_BYTES = 512
-BMFF_VIDEOS = ("mp4", "mov")
+VIDEO_FORMATS = ("mp4", "mov", "mts", "avi")  # the others are listed as skipped
 READ_BUDGET_S = 5.0  # no sane file takes a tenth of this
 
 
@@ -170,7 +170,9 @@ def _read(path: str, strict: bool) -> tuple[Photo, Stamp | None]:
 
 def _parse(path: str, fh: BinaryIO, size: int, strict: bool) -> Photo:
     from tripexif.reading import (  # exifread loads only when a file is really read
+        avi,
         exif,
+        mts,
         quicktime,
         sidecar,
     )
@@ -183,10 +185,12 @@ def _parse(path: str, fh: BinaryIO, size: int, strict: bool) -> Photo:
         if container.unsupported:
             return Photo(path, kind=container.kind, skipped=container.unsupported)
         if container.kind == "video":
-            if container.format not in BMFF_VIDEOS:
+            if container.format not in VIDEO_FORMATS:
                 return Photo(path, kind="video",
                              skipped=f"{container.format} video metadata is not read")
-            meta = quicktime.read_video(fh, size)
+            read_video = {"mts": mts.read_video, "avi": avi.read_video}.get(
+                container.format, quicktime.read_video)
+            meta = read_video(fh, size)
         else:
             meta = exif.metadata(exif.read_tags(container, fh))
         meta = sidecar.with_sidecar(path, meta)  # where people correct time and place

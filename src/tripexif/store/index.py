@@ -53,7 +53,7 @@ _COLUMNS = {"files": ["path", "size", "mtime_ns", "ctime_ns", "inode", "device",
 _OLD_FILES = ["path", "size", "mtime_ns", "record"]  # layout 2, upgraded in place
 # what the reader makes of a file's bytes: bumped whenever a reader change gives another
 # record for the same bytes (a fix, a new field), so records made before are read again
-READER_REVISION = 3
+READER_REVISION = 4
 _FIELDS = 16  # in a packed record: the reader revision, then the record
 _CORRUPT_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
 
