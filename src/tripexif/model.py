@@ -23,6 +23,12 @@ class RawTimes(NamedTuple):
     # when the time's own field has no offset: the offset of an XMP or IPTC time (or the
     # photo's, for a sidecar) that shows the same wall clock, e.g. "-04:00"
     offset_lent: str | None = None
+    # the offset the camera's own zone setting puts its clock at (Canon, Nikon maker notes;
+    # daylight saving included), e.g. "+02:00"
+    camera_zone: str | None = None
+    # the body's serial number (Exif BodySerialNumber, else the maker note's): two cameras
+    # of one model are two clocks
+    serial: str | None = None
 
 
 class Photo(NamedTuple):

@@ -5,13 +5,17 @@ Rules, first match wins (``time_source``):
 2. ``offset_tag``: the capture time's offset (OffsetTimeOriginal, or the offset of the XMP,
    IPTC or sidecar time it came from), else the offset an XMP or IPTC time showing the same
    wall clock lends (``RawTimes.offset_lent``);
-3. ``gps_utc``: the GPS UTC stamp: DateTimeOriginal − GPS UTC, rounded to 15 minutes, is the
+3. ``camera_zone``: the camera's own zone setting (Canon and Nikon maker notes, daylight
+   saving included; ``RawTimes.camera_zone``) for its EXIF DateTimeOriginal;
+4. ``gps_utc``: the GPS UTC stamp: DateTimeOriginal − GPS UTC, rounded to 15 minutes, is the
    camera's offset when it is a real zone offset; otherwise the clock is wrong and the GPS
    instant is taken (also when the file has a GPS stamp and no DateTimeOriginal);
-4. ``camera_profile``: the clock offset rules 2–3 found for the same camera within ±24 h (an
-   offset no zone has is lent only when two photos show it);
-5. ``zone_from_location``: the wall clock read in the zone at the photo's position;
-6. ``user`` with --default-tz, else ``floating`` (no instant; never the machine's zone).
+5. ``camera_profile``: the clock offset rules 2–4 found for the same camera body within ±24 h
+   (an offset no zone has is lent only when two photos show it). A body is its make and
+   model, and its serial number when the photo has one (``RawTimes.serial``): two travellers'
+   cameras of one model are two clocks;
+6. ``zone_from_location``: the wall clock read in the zone at the photo's position;
+7. ``user`` with --default-tz, else ``floating`` (no instant; never the machine's zone).
 Videos without a local time use their container's UTC creation time (``video_utc``).
 The local time is always the instant in the zone at the photo's position when it has one.
 """
@@ -84,6 +88,7 @@ def resolve(
         for p in photos
     ]
     fixes: list[_Fix | None] = [_explicit(p, settings) for p in photos]
+    labels = _labels(photos)
     profiles = _profiles(photos, fixes, zone_names)
     default_zone = get_zone(settings.default_tz) if settings.default_tz else None
     out = []
@@ -95,8 +100,8 @@ def resolve(
             continue
         done = _finish(photo, clock_instead, profiles, default_zone, zone_name)
         out.append(done._replace(time_flag=STALE_GPS))
-        stale[photo.camera or ""] += 1
-    warnings = _clock_warnings(photos, fixes, out)
+        stale[labels.get(_body(photo) or "", photo.camera or "")] += 1
+    warnings = _clock_warnings(photos, fixes, out, labels)
     for camera, count in sorted(stale.items()):
         warnings.append(f"{camera}: {count} photo{'s' if count > 1 else ''} had a stale GPS time "
                         "(an old fix); the camera's clock, right on its other photos, was used")
@@ -132,6 +137,13 @@ def _explicit(photo: Photo, settings: TimeSettings) -> _Fix | None:
         offset, fixed = _offset(given)
         instant = (wall - offset).replace(tzinfo=timezone.utc)
         return _Fix(instant, "offset_tag", offset, fixed)
+    if wall is not None and raw.camera_zone and raw.time_field == "exif":
+        # the setting is the camera's: it tells the clock of the time the camera wrote, not
+        # of a time another program or a sidecar gave
+        offset, fixed = _offset(raw.camera_zone)
+        if _zone_offset(offset):
+            instant = (wall - offset).replace(tzinfo=timezone.utc)
+            return _Fix(instant, "camera_zone", offset, fixed)
     if wall is not None and raw.gps_utc is not None:
         diff = wall.replace(tzinfo=timezone.utc) - raw.gps_utc
         quarters = round(diff.total_seconds() / QUARTER_HOUR)
@@ -164,18 +176,44 @@ def _quarters(quarters: int) -> tuple[timedelta, tzinfo]:
 _Profile = tuple[list[datetime], list[tuple[timedelta, tzinfo | None]]]
 
 
+def _body(photo: Photo) -> str | None:
+    """The key of one camera body: make and model, with the serial number when there is one
+    (the user's rules match the camera name alone)."""
+    if not photo.camera:
+        return None
+    serial = photo.raw.serial
+    return f"{photo.camera}\x00{serial}" if serial else photo.camera
+
+
+def _labels(photos: Sequence[Photo]) -> dict[str, str]:
+    """{body: how warnings name it}: the camera name, with "serial …" only when photos of
+    another body of the same name are there too."""
+    bodies: dict[str, set[str]] = defaultdict(set)
+    for photo in photos:
+        body = _body(photo)
+        if body is not None:
+            bodies[photo.camera].add(body)  # type: ignore[index]
+    labels = {}
+    for camera, keys in bodies.items():
+        for body in keys:
+            serial = body.partition("\x00")[2]
+            labels[body] = f"{camera} (serial {serial})" if serial and len(keys) > 1 else camera
+    return labels
+
+
 def _profiles(
     photos: Sequence[Photo], fixes: Sequence[_Fix | None], zone_names: Sequence[str | None]
 ) -> dict[str, _Profile]:
-    """Per camera: the wall-clock times at which rules 1–3 established its clock offset, with
-    the zone the camera was in then (to show the times of its photos that have no GPS)."""
+    """Per camera body: the wall-clock times at which rules 1–4 established its clock offset,
+    with the zone the camera was in then (to show the times of its photos that have no GPS)."""
     points: dict[str, list[tuple[datetime, timedelta, tzinfo | None]]] = defaultdict(list)
     for photo, fix, zone_name in zip(photos, fixes, zone_names, strict=True):
         wall = photo.raw.datetime_original
-        if fix is None or fix.clock is None or wall is None or not photo.camera:
+        body = _body(photo)
+        if fix is None or fix.clock is None or wall is None or body is None:
             continue
         zone = get_zone(zone_name) if zone_name else fix.zone
-        points[photo.camera].append((wall, fix.clock, zone))
+        points[body].append((wall, fix.clock, zone))
     profiles = {}
     for camera, rows in points.items():
         rows = [r for r in rows if _zone_offset(r[1]) or _confirmed(r[1], rows)]
@@ -201,9 +239,10 @@ def _confirmed(clock: timedelta, rows: Sequence[tuple[datetime, timedelta, tzinf
 
 def _from_profile(photo: Photo, profiles: dict[str, _Profile]) -> _Fix | None:
     wall = photo.raw.datetime_original
-    if wall is None or not photo.camera or photo.camera not in profiles:
+    body = _body(photo)
+    if wall is None or body is None or body not in profiles:
         return None
-    walls, values = profiles[photo.camera]
+    walls, values = profiles[body]
     at = bisect.bisect_left(walls, wall)
     best = None
     for index in (at - 1, at):
@@ -257,24 +296,26 @@ def _name(zone: tzinfo | None) -> str | None:
 
 
 def _clock_warnings(
-    photos: Sequence[Photo], fixes: Sequence[_Fix | None], resolved: Sequence[Photo]
+    photos: Sequence[Photo], fixes: Sequence[_Fix | None], resolved: Sequence[Photo],
+    labels: dict[str, str],
 ) -> list[str]:
-    """One warning per camera whose clock was set consistently off from the local zone."""
+    """One warning per camera body whose clock was set consistently off from the local zone."""
     seen: dict[str, set[timedelta]] = defaultdict(set)
     off: dict[str, set[timedelta]] = defaultdict(set)
     for photo, fix, done in zip(photos, fixes, resolved, strict=True):
-        if fix is None or fix.clock is None or not photo.camera or done.time_local is None:
+        body = _body(photo)
+        if fix is None or fix.clock is None or body is None or done.time_local is None:
             continue
-        if fix.source not in ("offset_tag", "gps_utc") or done.timezone is None:
+        if fix.source not in ("offset_tag", "camera_zone", "gps_utc") or done.timezone is None:
             continue
         local = done.time_local.utcoffset()
-        seen[photo.camera].add(fix.clock)
+        seen[body].add(fix.clock)
         if local is not None and abs(fix.clock - local) > timedelta(minutes=1):
-            off[photo.camera].add(fix.clock)
+            off[body].add(fix.clock)
     warnings = []
-    for camera, clocks in sorted(off.items()):
-        if clocks != seen[camera]:
-            continue  # the camera was right at times: not a clock left on another zone
+    for camera, clocks in sorted((labels[body], clocks) for body, clocks in off.items()
+                                 if clocks == seen[body]):
+        # (a body right at times is left out: not a clock left on another zone)
         zoned = sorted(c for c in clocks if int(c.total_seconds()) % QUARTER_HOUR == 0)
         if zoned:
             shown = " / ".join(format_offset(c) for c in zoned)

@@ -54,7 +54,7 @@ _OLD_FILES = ["path", "size", "mtime_ns", "record"]  # layout 2, upgraded in pla
 # what the reader makes of a file's bytes: bumped whenever a reader change gives another
 # record for the same bytes (a fix, a new field), so records made before are read again
 READER_REVISION = 4
-_FIELDS = 16  # in a packed record: the reader revision, then the record
+_FIELDS = 18  # in a packed record: the reader revision, then the record
 _CORRUPT_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
@@ -101,6 +101,16 @@ def _text(value: object) -> str | None:
     raise BadRecord(f"not text: {value!r}")
 
 
+def _zone_offset(value: object) -> str | None:
+    """An offset as the reader writes it: "+hh:mm"."""
+    text = _text(value)
+    if text is not None and not (len(text) == 6 and text[0] in "+-" and text[3] == ":"
+                                 and (text[1:3] + text[4:]).isascii()
+                                 and (text[1:3] + text[4:]).isdigit()):
+        raise BadRecord(f"not an offset: {text!r}")
+    return text
+
+
 def _number(value: object) -> float | None:
     if value is None:
         return None
@@ -116,7 +126,7 @@ def pack(photo: Photo) -> str:
         [READER_REVISION, photo.kind, photo.lat, photo.lon, photo.alt, photo.camera,
          _iso(raw.datetime_original), raw.offset_original, _iso(raw.gps_utc),
          _iso(raw.create_utc), photo.gps_note, photo.skipped, photo.error, raw.time_field,
-         raw.gps_field, raw.offset_lent],
+         raw.gps_field, raw.offset_lent, raw.camera_zone, raw.serial],
         ensure_ascii=False, separators=(",", ":"),
     )
 
@@ -133,12 +143,12 @@ def unpack(path: str, text: object) -> Photo:
         if not isinstance(fields, list) or len(fields) != _FIELDS:
             raise BadRecord(f"not a list of {_FIELDS} fields")
         (_, kind, lat, lon, alt, camera, dto, offset, gps_utc, create_utc, note, skipped,
-         error, time_field, gps_field, offset_lent) = fields
+         error, time_field, gps_field, offset_lent, camera_zone, serial) = fields
         if kind not in ("photo", "video"):
             raise BadRecord(f"unknown kind {kind!r}")
         raw = RawTimes(_dt(dto, aware=False), _text(offset), _dt(gps_utc, aware=True),
                        _dt(create_utc, aware=True), _text(time_field), _text(gps_field),
-                       _text(offset_lent))
+                       _text(offset_lent), _zone_offset(camera_zone), _text(serial))
         return Photo(path, kind=kind, lat=_number(lat), lon=_number(lon), alt=_number(alt),
                      camera=_text(camera), raw=raw, gps_note=_text(note),
                      skipped=_text(skipped), error=_text(error))
