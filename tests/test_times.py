@@ -235,3 +235,29 @@ def test_a_utc_time_without_a_place_has_no_local_time(run, tmp_path):
     assert record["time_source"] == "video_utc"
     with_default = _records(run, folder, "--default-tz", "Asia/Tokyo")[0]["clip.mp4"]
     assert with_default["time_local"] == "2008-08-09T08:40:15+09:00"
+
+
+def test_at_sea_the_photos_own_offset_decides_its_day(run, tmp_path):
+    """A phone photo with OffsetTimeOriginal +12:00 taken at sea east of Fiji, where
+    timezonefinder answers Etc/GMT+12 (UTC-12: POSIX signs are inverted): it stays on its
+    own day at +12:00, and no Etc/GMT name is shown."""
+    shots = [Shot("sea.jpg", datetime(2025, 7, 10, 8, 30), "Pacific/Fiji", -25.0, -179.0)]
+    folder = write(tmp_path / "t", shots)
+    records, _ = _records(run, folder)
+    record = records["sea.jpg"]
+    assert record["time_local"] == "2025-07-10T08:30:00+12:00"
+    assert record["timezone"] == "UTC+12:00"
+    scan = json.loads(run("scan", "-f", "json", str(folder)).stdout)
+    assert [d["date"] for d in scan["days"]] == ["2025-07-10"]
+    assert "Etc/" not in json.dumps(scan)
+
+
+def test_an_ocean_zone_alone_is_shown_as_its_real_offset(run, tmp_path):
+    """A camera clock with no offset, at sea: the wall clock is read in the ocean zone,
+    named UTC-12:00 (its true offset), not Etc/GMT+12."""
+    shots = [Shot("sea.jpg", datetime(2025, 7, 10, 8, 30), "Etc/GMT+12", -25.0, -179.0,
+                  device="plain")]
+    records, _ = _records(run, write(tmp_path / "t", shots))
+    assert records["sea.jpg"]["timezone"] == "UTC-12:00"
+    assert records["sea.jpg"]["time_local"] == "2025-07-10T08:30:00-12:00"
+    assert records["sea.jpg"]["time_source"] == "zone_from_location"

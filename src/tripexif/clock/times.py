@@ -271,12 +271,17 @@ def _finish(
         source = "zone_from_location" if zone else "user"
         aware, flag = localise(wall, zone or default_zone)  # type: ignore[arg-type]
         return photo.with_time(aware, aware.astimezone(timezone.utc),
-                               zone_name or _name(default_zone), source, flag)
+                               _shown_zone(zone_name) or _name(default_zone), source, flag)
     if fix is None:
         return photo.with_time(wall, None, None, "floating")
     show: tzinfo
-    if zone is not None:
-        show, name = zone, zone_name
+    name: str | None
+    if zone is not None and fix.zone is not None and _at_sea(zone_name):
+        # an ocean zone knows nothing of the traveller's clock; the photo's own offset
+        # decides its local time and day (off Fiji at +12:00, never Etc/GMT+12's -12:00)
+        show, name = fix.zone, _offset_name(fix.zone)
+    elif zone is not None:
+        show, name = zone, _shown_zone(zone_name)
     elif fix.zone is not None:
         show, name = fix.zone, _name(fix.zone)
     elif default_zone is not None:
@@ -288,6 +293,26 @@ def _finish(
     else:
         show, name = timezone.utc, "UTC"
     return photo.with_time(fix.instant.astimezone(show), fix.instant, name, fix.source)
+
+
+def _at_sea(zone_name: str | None) -> bool:
+    """timezonefinder's zones for the open ocean: Etc/GMT+12 ... Etc/GMT-12."""
+    return zone_name is not None and zone_name.startswith("Etc/GMT")
+
+
+def _shown_zone(zone_name: str | None) -> str | None:
+    """A zone's name as shown: its IANA name, but an ocean zone as UTC±hh:mm (Etc/GMT+12
+    is UTC-12:00: POSIX signs are inverted, and nobody reads them right)."""
+    if not _at_sea(zone_name):
+        return zone_name
+    return _offset_name(get_zone(zone_name))  # type: ignore[arg-type]
+
+
+def _offset_name(zone: tzinfo) -> str:
+    offset = zone.utcoffset(None) or timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _name(zone: tzinfo | None) -> str | None:
