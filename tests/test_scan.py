@@ -97,15 +97,15 @@ def test_scan_json_exact(run, tmp_path, monkeypatch):
     assert doc == {
         "version": 1,
         "generator": doc["generator"],
-        "summary": {"photos": 5, "located": 3, "unlocated": 1, "errors": 1, "skipped": 0,
-                    "days": 1, "stops": 1, "waypoints": 1, "distance_km": 66.965,
+        "summary": {"photos": 5, "shots": 4, "located": 3, "unlocated": 1, "errors": 1,
+                    "skipped": 0, "days": 1, "stops": 1, "waypoints": 1, "distance_km": 66.965,
                     "start": "2025-08-01T10:00:00+02:00", "end": "2025-08-01T15:00:00+02:00"},
         "days": [{
             "date": "2025-08-01", "timezone": "Europe/Rome", "distance_km": 66.965,
             "stops": [{
                 "day": "2025-08-01", "index": 1, "arrival": "2025-08-01T10:00:00+02:00",
                 "departure": "2025-08-01T10:30:00+02:00", "timezone": "Europe/Rome",
-                "lat": 41.8902, "lon": 12.4922, "photos": 2,
+                "lat": 41.8902, "lon": 12.4922, "photos": 2, "shots": 2,
                 "place": "Rome, Lazio, Italy", "country_code": "IT",
                 "files": ["t/r1.jpg", "t/r2.jpg"], "distance_km": 0.0}],
             "waypoints": [{
@@ -119,6 +119,7 @@ def test_scan_json_exact(run, tmp_path, monkeypatch):
         "undated": [],
         "errors": [{"path": "t/bad.jpg", "error": "file is truncated before its image data"}],
         "skipped": [],
+        "duplicates": [],
         "warnings": [],
     }
 

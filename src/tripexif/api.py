@@ -86,9 +86,13 @@ def scan(
     jobs: int | None = None,
     cache: bool | Index = True,
     progress: Progress | None = None,
+    keep_duplicates: bool = False,
 ) -> Itinerary:
     """The :class:`~tripexif.model.Itinerary` of the photos under ``paths``: local days, the
     stops and waypoints of each day, named by ``geocoder``.
+
+    A RAW+JPEG pair or copies of one photo are one shot, counted once (all files listed;
+    ``itinerary.duplicates`` says which); ``keep_duplicates=True`` counts every file.
 
     ``geocoder``: ``"offline"`` (embedded data, no network; the default), ``"none"``, a geopy
     service name (``"nominatim"``, ``"photon"``, ...: sends each stop's position, rounded to
@@ -111,7 +115,7 @@ def scan(
         photoset = load(names, time or TimeSettings(), jobs=jobs or usable_cpus(), index=index,
                         progress=progress)
         itinerary = build(photoset.photos, clustering or ClusterSettings(), coder,
-                          photoset.warnings, nearby)
+                          photoset.warnings, nearby, keep_duplicates=keep_duplicates)
         if index is not None:  # said while naming (a place-name write that failed)
             warnings.extend(index.take_warnings())
     return itinerary._replace(warnings=itinerary.warnings + tuple(warnings))

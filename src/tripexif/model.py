@@ -99,17 +99,27 @@ class Stop(NamedTuple):
     place: Place | None = None
     distance_km: float = 0.0  # from the previous stop or waypoint of the trip
     nearby: tuple[Any, ...] | None = None  # NearbyPlace values with --nearby, else None
+    # files in ``photos`` that are another file's shot (a RAW+JPEG pair's second file, a
+    # copy): listed, but not counted (see trip/shots.py)
+    merged: int = 0
 
     @property
     def files(self) -> list[str]:
         return [p.path for p in self.photos]
+
+    @property
+    def shots(self) -> int:
+        """Moments photographed here: a RAW+JPEG pair or a copy counts once."""
+        return len(self.photos) - self.merged
 
 
 class Day(NamedTuple):
     date: str
     timezone: str | None
     stops: tuple[Stop, ...]  # stops and waypoints in time order
-    track: tuple[Photo, ...]  # every located photo of the day in time order
+    # every located shot of the day in time order: one photo a shot (the one that gives its
+    # position and time; a RAW+JPEG pair's or a copy's other files are in its stop)
+    track: tuple[Photo, ...]
 
     @property
     def distance_km(self) -> float:
@@ -123,6 +133,8 @@ class Itinerary(NamedTuple):
     errors: tuple[Photo, ...] = ()
     skipped: tuple[Photo, ...] = ()
     warnings: tuple[str, ...] = ()
+    # the shots of more than one file, each file still listed where it belongs
+    duplicates: tuple[Shot, ...] = ()
 
     @property
     def stops(self) -> list[Stop]:
@@ -130,5 +142,44 @@ class Itinerary(NamedTuple):
 
     @property
     def photo_count(self) -> int:
-        located = sum(len(d.track) for d in self.days) + len(self.undated)
+        """Files: every photo and video, duplicates included."""
+        located = sum(len(s.photos) for s in self.stops) + len(self.undated)
         return located + len(self.unlocated) + len(self.errors) + len(self.skipped)
+
+    @property
+    def located_count(self) -> int:
+        """Located shots (a RAW+JPEG pair or a copy counts once)."""
+        return sum(len(d.track) for d in self.days) + self._shots(self.undated)
+
+    @property
+    def unlocated_count(self) -> int:
+        """Shots without a position."""
+        return self._shots(self.unlocated)
+
+    @property
+    def shot_count(self) -> int:
+        """Shots among the files read: located and not."""
+        return self.located_count + self.unlocated_count
+
+    def _shots(self, photos: tuple[Photo, ...]) -> int:
+        if not self.duplicates:
+            return len(photos)
+        seconds = {p.path for shot in self.duplicates for p in shot.photos[1:]}
+        return sum(1 for p in photos if p.path not in seconds)
+
+
+class Shot(NamedTuple):
+    """One moment: one photo, or the files that are one shot (a RAW file and the JPEG or
+    HEIC the camera wrote with it; copies of one photo). ``photos[0]`` gives the shot's
+    position and time."""
+
+    photos: tuple[Photo, ...]
+    why: str | None = None  # "raw+jpeg" | "copy" | "raw+jpeg+copy"; None for one file
+
+    @property
+    def photo(self) -> Photo:
+        return self.photos[0]
+
+    @property
+    def files(self) -> list[str]:
+        return [p.path for p in self.photos]

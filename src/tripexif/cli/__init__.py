@@ -198,13 +198,14 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
 
 
 def make_itinerary(ctx: Context, paths: Sequence[str], null: bool, settings: TimeSettings,
-                   clustering: Any, coder: Any,
-                   nearby: Any = None) -> tuple[Itinerary, list[str], PhotoSet]:
+                   clustering: Any, coder: Any, nearby: Any = None,
+                   keep_duplicates: bool = False) -> tuple[Itinerary, list[str], PhotoSet]:
     """Load the photos, build the itinerary, advise on stderr."""
     from tripexif.trip.itinerary import build
 
     photoset, arguments = load_photos(ctx, paths, null, settings)
-    itinerary = build(photoset.photos, clustering, coder, photoset.warnings, nearby)
+    itinerary = build(photoset.photos, clustering, coder, photoset.warnings, nearby,
+                      keep_duplicates=keep_duplicates)
     advise(ctx, itinerary, photoset.ignored)
     return itinerary, arguments, photoset
 
@@ -243,7 +244,8 @@ def clustering_settings(stop_radius: float, max_gap: timedelta, min_stop_photos:
 @common_options
 @handle_errors
 def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: timedelta,
-         min_stop_photos: int, geocoder: str, geocoder_option: tuple[tuple[str, str], ...],
+         min_stop_photos: int, keep_duplicates: bool, geocoder: str,
+         geocoder_option: tuple[tuple[str, str], ...],
          language: str | None, online_budget: float, nearby: bool, nearby_count: int,
          nearby_radius: int,
          overpass_url: str | None, full_paths: bool, output: str | None, null: bool,
@@ -269,7 +271,8 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
                 ctx.warn(f"--{option.replace('_', '-')} does nothing without --nearby")
     itinerary, arguments, photoset = make_itinerary(
         ctx, paths, null, time_settings(camera_tz, clock_offset, default_tz),
-        clustering_settings(stop_radius, max_gap, min_stop_photos), coder, finder)
+        clustering_settings(stop_radius, max_gap, min_stop_photos), coder, finder,
+        keep_duplicates)
     emit(ctx, chosen, itinerary, export_options(ctx, full_paths=full_paths), arguments,
          photoset)
 
@@ -290,7 +293,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
 @handle_errors
 def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: str | None,
                 thumbnails: bool, stop_radius: float, max_gap: timedelta,
-                min_stop_photos: int, geocoder: str,
+                min_stop_photos: int, keep_duplicates: bool, geocoder: str,
                 geocoder_option: tuple[tuple[str, str], ...], language: str | None,
                 online_budget: float, full_paths: bool, output: str | None, null: bool,
                 camera_tz: tuple[tuple[str, str], ...],
@@ -311,7 +314,8 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
                           online_budget_for(online_budget))
     itinerary, arguments, photoset = make_itinerary(
         ctx, paths, null, time_settings(camera_tz, clock_offset, default_tz),
-        clustering_settings(stop_radius, max_gap, min_stop_photos), coder)
+        clustering_settings(stop_radius, max_gap, min_stop_photos), coder,
+        keep_duplicates=keep_duplicates)
     thumbnail: Callable[[str], bytes | None] | None = None
     if thumbnails:
         from tripexif.reading.thumbnails import embedded_thumbnail

@@ -217,6 +217,9 @@ def cluster_options(func: F) -> F:
         click.option("--min-stop-photos", type=click.IntRange(min=1), default=2,
                      show_default=True, metavar="N",
                      help="Fewer photos make a waypoint (a place passed through)."),
+        click.option("--keep-duplicates", is_flag=True,
+                     help="Count every file: by default a RAW+JPEG pair or copies of one "
+                          "photo are one shot, counted once (all files still listed)."),
     ])
 
 

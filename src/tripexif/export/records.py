@@ -97,6 +97,7 @@ def stop_record(stop: Stop) -> dict[str, Any]:
     )
     if stop.kind == "stop":
         base["photos"] = len(stop.photos)
+        base["shots"] = stop.shots
     base.update(
         place=place_text(stop),
         country_code=stop.place.country_code if stop.place else None,
@@ -116,9 +117,10 @@ def summary_record(itinerary: Itinerary) -> dict[str, Any]:
     instants = [p for d in itinerary.days for p in d.track]
     stops = itinerary.stops
     return {
-        "photos": itinerary.photo_count,
-        "located": sum(len(d.track) for d in itinerary.days) + len(itinerary.undated),
-        "unlocated": len(itinerary.unlocated),
+        "photos": itinerary.photo_count,  # files
+        "shots": itinerary.shot_count,  # moments: a RAW+JPEG pair or a copy counts once
+        "located": itinerary.located_count,
+        "unlocated": itinerary.unlocated_count,
         "errors": len(itinerary.errors),
         "skipped": len(itinerary.skipped),
         "days": len(itinerary.days),
@@ -160,6 +162,8 @@ def itinerary_record(itinerary: Itinerary) -> dict[str, Any]:
         ],
         "errors": [{"path": text_path(p.path), "error": p.error} for p in itinerary.errors],
         "skipped": [{"path": text_path(p.path), "reason": p.skipped} for p in itinerary.skipped],
+        "duplicates": [{"files": [text_path(f) for f in shot.files], "why": shot.why}
+                       for shot in itinerary.duplicates],
         "warnings": list(itinerary.warnings),
     }
 

@@ -257,7 +257,7 @@ def itinerary_table(console: Console, itinerary: Itinerary) -> None:
                 span += f" ({stop.timezone})"
             place = shown(place_label(stop))
             if stop.kind == "stop":
-                table.add_row(str(stop.index), span, place, str(len(stop.photos)),
+                table.add_row(str(stop.index), span, place, str(stop.shots),
                               _km(stop.distance_km))
                 for kind, label in (("see", "to see"), ("eat", "to eat")):
                     near = [p for p in stop.nearby or () if p.kind == kind]
@@ -269,7 +269,7 @@ def itinerary_table(console: Console, itinerary: Itinerary) -> None:
                         table.add_row("", "", line, "", "", style="dim")
             else:
                 place.append(" (passing)")
-                table.add_row("·", span, place, str(len(stop.photos)),
+                table.add_row("·", span, place, str(stop.shots),
                               _km(stop.distance_km), style="dim")
         console.print(table)
         console.print()
@@ -298,9 +298,13 @@ def trip_summary(itinerary: Itinerary) -> str:
 
 
 def photo_summary(itinerary: Itinerary) -> str:
-    located = sum(len(d.track) for d in itinerary.days) + len(itinerary.undated)
-    text = (f"Photos: {itinerary.photo_count} — {located} located, "
-            f"{len(itinerary.unlocated)} without GPS, {len(itinerary.errors)} unreadable")
+    """Files, and when some are one shot (a RAW+JPEG pair, copies), the shots; located and
+    without GPS count shots."""
+    count = str(itinerary.photo_count)
+    if itinerary.duplicates:
+        count = f"{count} files, {_plural(itinerary.shot_count, 'shot')}"
+    text = (f"Photos: {count} — {itinerary.located_count} located, "
+            f"{itinerary.unlocated_count} without GPS, {len(itinerary.errors)} unreadable")
     if itinerary.skipped:
         text += f", {len(itinerary.skipped)} not read (format)"
     return text

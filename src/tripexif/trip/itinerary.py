@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from tripexif.geocode.base import Geocoder
-from tripexif.model import Day, Itinerary, Photo, Place, Stop
+from tripexif.model import Day, Itinerary, Photo, Place, Shot, Stop
 from tripexif.trip.cluster import Cluster, Point, cluster_points
 from tripexif.trip.geo import distance_km
+from tripexif.trip.shots import group, single
 
 FAR_KM = 50.0  # farther from any known place than this: say how far
 
@@ -53,26 +54,37 @@ def build(
     geocoder: Geocoder,
     warnings: Sequence[str] = (),
     nearby: Any = None,
+    *,
+    keep_duplicates: bool = False,
 ) -> Itinerary:
-    """``nearby``: a NearbyFinder to list places to see and eat near each stop."""
+    """``nearby``: a NearbyFinder to list places to see and eat near each stop.
+
+    A RAW+JPEG pair or copies of one photo are one shot (trip/shots.py): clustered and
+    counted once, by the photo that gives its position and time, with all its files listed
+    in its stop (or among the unlocated); ``keep_duplicates`` counts every file."""
     errors = tuple(p for p in photos if p.error)
     skipped = tuple(p for p in photos if p.skipped and not p.error)
     readable = [p for p in photos if p.ok]
-    unlocated = tuple(sorted((p for p in readable if not p.located),
-                             key=lambda p: (p.time_local is None, _safe_key(p), p.path)))
-    undated = tuple(p for p in readable if p.located and p.time_local is None)
-    located = sorted((p for p in readable if p.located and p.time_local is not None),
-                     key=lambda p: (_sort_key(p), p.path))
-    days: dict[str, list[Photo]] = {}
-    for photo in located:
-        assert photo.time_local is not None
-        days.setdefault(photo.time_local.date().isoformat(), []).append(photo)
+    shots = single(readable) if keep_duplicates else group(readable)
+    unlocated = tuple(p for shot in sorted(
+        (s for s in shots if not s.photo.located),
+        key=lambda s: (s.photo.time_local is None, _safe_key(s.photo), s.photo.path))
+        for p in shot.photos)
+    undated = tuple(p for s in shots if s.photo.located and s.photo.time_local is None
+                    for p in s.photos)
+    located = sorted((s for s in shots if s.photo.located and s.photo.time_local is not None),
+                     key=lambda s: (_sort_key(s.photo), s.photo.path))
+    days: dict[str, list[Shot]] = {}
+    for shot in located:
+        assert shot.photo.time_local is not None
+        days.setdefault(shot.photo.time_local.date().isoformat(), []).append(shot)
     names = _Namer(geocoder)
     built: list[Day] = []
     previous: Stop | None = None
     for date in sorted(days):
-        day_photos = days[date]
-        points = [Point(p.lat, p.lon, _sort_key(p), p) for p in day_photos]  # type: ignore[arg-type]
+        day_shots = days[date]
+        points = [Point(s.photo.lat, s.photo.lon, _sort_key(s.photo), s)  # type: ignore[arg-type]
+                  for s in day_shots]
         clusters = cluster_points(points, settings.radius_m, settings.max_gap)
         stops: list[Stop] = []
         counters = {"stop": 0, "waypoint": 0}
@@ -83,30 +95,34 @@ def build(
             stops.append(stop)
             previous = stop
         built.append(Day(date, stops[0].timezone if stops else None, tuple(stops),
-                         tuple(day_photos)))
-    return Itinerary(tuple(built), unlocated, undated, errors, skipped, tuple(warnings))
+                         tuple(s.photo for s in day_shots)))
+    duplicates = tuple(s for s in shots if len(s.photos) > 1)
+    return Itinerary(tuple(built), unlocated, undated, errors, skipped, tuple(warnings),
+                     duplicates)
 
 
 def _safe_key(photo: Photo) -> datetime:
     return _sort_key(photo) if photo.time_local is not None else datetime.min
 
 
-def _stop(date: str, cluster: Cluster[Photo], settings: ClusterSettings,
+def _stop(date: str, cluster: Cluster[Shot], settings: ClusterSettings,
           counters: dict[str, int], names: _Namer, previous: Stop | None) -> Stop:
     members = [m.item for m in cluster.members]
     kind = "stop" if len(members) >= settings.min_stop_photos else "waypoint"
     counters[kind] += 1
     centre = cluster.medoid
     assert centre is not None
-    first, last = members[0], members[-1]
+    first, last = members[0].photo, members[-1].photo
     leg = 0.0
     if previous is not None:
         leg = distance_km(previous.lat, previous.lon, centre.lat, centre.lon)
     return Stop(
         day=date, index=counters[kind], kind=kind,
         arrival=first.time_local, departure=last.time_local,  # type: ignore[arg-type]
-        timezone=centre.item.timezone, lat=centre.lat, lon=centre.lon,
-        photos=tuple(members), place=names.name(centre.lat, centre.lon), distance_km=leg,
+        timezone=centre.item.photo.timezone, lat=centre.lat, lon=centre.lon,
+        photos=tuple(p for shot in members for p in shot.photos),
+        place=names.name(centre.lat, centre.lon), distance_km=leg,
+        merged=sum(len(shot.photos) - 1 for shot in members),
     )
 
 
