@@ -261,3 +261,19 @@ def test_an_ocean_zone_alone_is_shown_as_its_real_offset(run, tmp_path):
     assert records["sea.jpg"]["timezone"] == "UTC-12:00"
     assert records["sea.jpg"]["time_local"] == "2025-07-10T08:30:00-12:00"
     assert records["sea.jpg"]["time_source"] == "zone_from_location"
+
+
+def test_sub_seconds_are_rounded_the_same_way_in_every_output(run, tmp_path, make_photo):
+    """SubSecTimeOriginal "0887" is 0.0887 s: every output says .089 (JSON and CSV used
+    to truncate to .088, GPX printed .088700)."""
+    make_photo("t/a.jpg", synth.Exif(make="Apple", model="iPhone 15", subsec="0887",
+                                     datetime_original=datetime(2025, 4, 2, 9, 10, 0),
+                                     offset_original="+09:00", lat=35.0037, lon=135.7788))
+    records, _ = _records(run, tmp_path / "t")
+    assert records["a.jpg"]["time_local"] == "2025-04-02T09:10:00.089+09:00"
+    assert records["a.jpg"]["time_utc"] == "2025-04-02T00:10:00.089Z"
+    gpx = run("scan", "-f", "gpx", str(tmp_path / "t")).stdout
+    assert "<time>2025-04-02T00:10:00.089000Z</time>" in gpx
+    assert "00:10:00.0887" not in gpx
+    csv_text = run("photos", "-f", "csv", str(tmp_path / "t")).stdout
+    assert "2025-04-02T09:10:00.089+09:00" in csv_text

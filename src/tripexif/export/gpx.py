@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from tripexif import __version__
 from tripexif.export import ITINERARY, Format
-from tripexif.export.records import clock_span, shared_name
+from tripexif.export.records import clock_span, shared_name, to_ms
 from tripexif.export.textsafe import XML_KEEPS, inert
 from tripexif.model import Itinerary, Stop
 
@@ -27,7 +27,7 @@ def _time_range(stop: Stop) -> str:
 def _utc(moment: datetime | None) -> datetime | None:
     if moment is None or moment.tzinfo is None:
         return None  # floating: no instant to write
-    return moment.astimezone(timezone.utc)
+    return to_ms(moment.astimezone(timezone.utc))
 
 
 def to_gpx(itinerary: Itinerary, full_paths: bool = False) -> str:

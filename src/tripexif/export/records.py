@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from tripexif.model import Itinerary, Photo, Stop
@@ -30,11 +30,21 @@ def shared_name(path: str, full_paths: bool = False) -> str:
     return text_path(path)
 
 
+def to_ms(moment: datetime) -> datetime:
+    """``moment`` rounded to the nearest millisecond: every output shows sub-seconds the
+    same way (SubSecTimeOriginal "0887" is .089, not a truncated .088)."""
+    if moment.microsecond % 1000 == 0:
+        return moment
+    ms = (moment.microsecond + 500) // 1000
+    return moment.replace(microsecond=0) + timedelta(milliseconds=ms)
+
+
 def iso(moment: datetime | None) -> str | None:
     """ISO 8601: with the local offset when aware, naive when floating; seconds precision
-    unless the photo has sub-seconds."""
+    unless the photo has sub-seconds (then milliseconds, rounded)."""
     if moment is None:
         return None
+    moment = to_ms(moment)
     spec = "milliseconds" if moment.microsecond else "seconds"
     return moment.isoformat(timespec=spec)
 
