@@ -353,3 +353,12 @@ def test_a_pair_is_from_one_body_when_both_files_name_one():
     assert pairs(body("a/X.NEF", "3001"), body("a/X.JPG", "3002")) == [("a/X.NEF",), ("a/X.JPG",)]
     assert pairs(body("a/X.NEF", "3001"), body("a/X.JPG", "3001")) == [("a/X.JPG", "a/X.NEF")]
     assert pairs(body("a/X.NEF", "3001"), body("a/X.JPG", None)) == [("a/X.JPG", "a/X.NEF")]
+
+
+def test_gpx_waypoint_and_map_count_shots(run, trip):
+    """What people read counts moments, as the table does: 2 photos, not 3 files."""
+    gpx = gpxpy.parse(run("scan", "-f", "gpx", "--geocoder", "none", "-q", "t").stdout)
+    assert gpx.waypoints[0].description.endswith(", 2 photos")
+    page = run("map", "--geocoder", "none", "-q", "t", "-o", "-").stdout
+    blob = json.loads(page.split('id="trip-data">', 1)[1].split("</script>", 1)[0])
+    assert blob["days"][0]["points"][0]["photos"] == 2

@@ -277,3 +277,15 @@ def test_sub_seconds_are_rounded_the_same_way_in_every_output(run, tmp_path, mak
     assert "00:10:00.0887" not in gpx
     csv_text = run("photos", "-f", "csv", str(tmp_path / "t")).stdout
     assert "2025-04-02T09:10:00.089+09:00" in csv_text
+
+
+def test_a_day_is_headed_with_its_stops_zone_not_a_waypoints_at_sea(run, tmp_path):
+    """A ferry photo at sea at dawn (an ocean zone), then a morning in Suva: the day is
+    Pacific/Fiji's."""
+    shots = [Shot("ferry.jpg", datetime(2025, 7, 10, 6, 0), "Pacific/Fiji", -25.0, -179.0)]
+    shots += [Shot(f"suva{i}.jpg", datetime(2025, 7, 10, 10, i), "Pacific/Fiji",
+                   -18.1416, 178.4419) for i in range(3)]
+    doc = json.loads(run("scan", "-f", "json", str(write(tmp_path / "t", shots))).stdout)
+    [day] = doc["days"]
+    assert day["timezone"] == "Pacific/Fiji"
+    assert day["waypoints"][0]["timezone"] == "UTC+12:00"

@@ -20,7 +20,7 @@ def _xml_text(text: str) -> str:
 def _time_range(stop: Stop) -> str:
     text = f"{stop.arrival:%Y-%m-%d} {clock_span(stop)}"
     zone = f" {stop.timezone}" if stop.timezone else ""
-    count = len(stop.photos)
+    count = stop.shots
     return f"{text}{zone}, {count} photo{'s' if count != 1 else ''}"
 
 

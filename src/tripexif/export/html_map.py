@@ -64,7 +64,7 @@ def map_data(itinerary: Itinerary,
             points.append({
                 "kind": stop.kind, "index": stop.index, "lat": stop.lat, "lon": stop.lon,
                 "place": inert(place_label(stop)),
-                "time": _span(stop), "arrival": iso(stop.arrival), "photos": len(stop.photos),
+                "time": _span(stop), "arrival": iso(stop.arrival), "photos": stop.shots,
                 "files": [inert(shared_name(f, full_paths)) for f in stop.files[:50]],
                 "thumbnails": thumbs,
             })

@@ -12,7 +12,7 @@ PHOTO_FIELDS = (
     "path", "lat", "lon", "alt", "time_local", "time_utc", "timezone", "time_source",
     "camera", "kind", "error",
 )
-EXTRA_FIELDS = ("time_flag", "gps_note", "skipped")
+EXTRA_FIELDS = ("time_flag", "gps_note", "skipped", "time_field", "gps_source")
 
 
 def text_path(path: str) -> str:
@@ -72,6 +72,8 @@ def photo_record(photo: Photo) -> dict[str, Any]:
         "time_flag": photo.time_flag,
         "gps_note": photo.gps_note,
         "skipped": photo.skipped,
+        "time_field": photo.raw.time_field,  # which field gave the wall clock
+        "gps_source": photo.raw.gps_field,  # which field gave the position
     }
     return record
 

@@ -94,7 +94,7 @@ def build(
                 stop = stop._replace(nearby=tuple(nearby.around(stop.lat, stop.lon)))
             stops.append(stop)
             previous = stop
-        built.append(Day(date, stops[0].timezone if stops else None, tuple(stops),
+        built.append(Day(date, _day_zone(stops), tuple(stops),
                          tuple(s.photo for s in day_shots)))
     duplicates = tuple(s for s in shots if len(s.photos) > 1)
     return Itinerary(tuple(built), unlocated, undated, errors, skipped, tuple(warnings),
@@ -141,3 +141,12 @@ class _Namer:
                 place = place._replace(name=f"{place.distance_km:.0f} km from {place.name}")
             self.cache[key] = place
         return self.cache[key]
+
+
+def _day_zone(stops: list[Stop]) -> str | None:
+    """The zone a day is headed with: its first stop's (where the traveller was), not a
+    waypoint's passed through on the way (a mid-ocean photo from a ferry)."""
+    for stop in stops:
+        if stop.kind == "stop" and stop.timezone:
+            return stop.timezone
+    return next((s.timezone for s in stops if s.timezone), None)
