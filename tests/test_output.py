@@ -316,9 +316,17 @@ def test_inputs_and_photos_are_refused(tmp_path, trip):
     twin = tmp_path / "twin.txt"
     os.link(notes, twin)  # same inode, another name: found by device+inode
     for inputs, walked in (([str(notes)], []), ([str(twin)], []), ([], [str(notes)]),
-                           ([str(tmp_path)], [str(twin), "elsewhere/notes.txt"])):
+                           ([str(tmp_path)], ["elsewhere/notes.txt", str(notes)])):
         with pytest.raises(UsageError, match="one of the input files; refusing"):
             Target.prepare(str(notes)).check_inputs(inputs, walked)
+    # a walked file under another name (a hard link) is safe: the atomic write makes a new
+    # file at -o's path, and the walked one keeps its bytes (walked files are compared by
+    # name first: a library has thousands)
+    target = Target.prepare(str(notes))
+    target.check_inputs([str(tmp_path)], [str(twin)])
+    target.write("new")
+    assert twin.read_text() == "keep"
+    notes.write_text("keep")
     named = tmp_path / "named.txt"
     named.symlink_to(notes)  # -o is a link, the walk found the file under its own name
     with pytest.raises(UsageError, match=r"named.txt' \(a link to .*one of the input files"):

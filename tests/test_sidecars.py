@@ -196,3 +196,15 @@ def test_the_reader_and_the_scan_index_follow_the_sidecar(run, shot):
     assert position() == (41.9, 12.5)
     side.unlink()
     assert position() == (45.0, 7.0)
+
+
+def test_a_photo_named_alone_follows_its_sidecar_through_the_index(run, shot):
+    """Named on the command line (no folder walked to list its sidecar)."""
+    def position():
+        [record] = json.loads(run("photos", "-f", "json", str(shot)).stdout)
+        return record["lat"], record["lon"]
+
+    assert position() == (45.0, 7.0)
+    (shot.parent / "IMG_1234.xmp").write_bytes(
+        packet('exif:GPSLatitude="48,51.6N" exif:GPSLongitude="2,21.0E"'))
+    assert position() == (48.86, 2.35)

@@ -160,8 +160,13 @@ def make_geocoder(ctx: Context, name: str, options: Sequence[tuple[str, str]],
                    budget=budget)
 
 
-def online_budget_for(seconds: float) -> Any:
-    """One budget of online time for the run, shared by the geocoder and --nearby."""
+def online_budget_for(seconds: float, geocoder: str, nearby: bool = False) -> Any:
+    """One budget of online time for the run, shared by the geocoder and --nearby; None
+    when the run goes online for nothing (the online clients cost 25 ms to import)."""
+    from tripexif.geocode import BUILTIN
+
+    if geocoder.strip().lower() in BUILTIN and not nearby:
+        return None
     from tripexif.geocode.polite import Budget
 
     return Budget(seconds)
@@ -188,7 +193,7 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
     chosen = export.choose("where", output, fmt, "table")
     ctx = Context(quiet, progress, jobs, no_cache, output)
     coder = make_geocoder(ctx, geocoder, geocoder_option, language,
-                          online_budget_for(online_budget))
+                          online_budget_for(online_budget, geocoder))
     photoset, arguments = load_photos(ctx, photo_paths, null,
                                       time_settings(camera_tz, clock_offset, default_tz))
     records = answers(photoset.photos, coder)
@@ -257,7 +262,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
 
     chosen = export.choose("scan", output, fmt, "table")
     ctx = Context(quiet, progress, jobs, no_cache, output)
-    budget = online_budget_for(online_budget)
+    budget = online_budget_for(online_budget, geocoder, nearby)
     coder = make_geocoder(ctx, geocoder, geocoder_option, language, budget)
     finder = None
     if nearby:
@@ -311,7 +316,7 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
             and not (output or "").lower().endswith(chosen.extensions)):
         raise UsageError(f"-o {output!r}: the map is an HTML file; name it *.html")
     coder = make_geocoder(ctx, geocoder, geocoder_option, language,
-                          online_budget_for(online_budget))
+                          online_budget_for(online_budget, geocoder))
     itinerary, arguments, photoset = make_itinerary(
         ctx, paths, null, time_settings(camera_tz, clock_offset, default_tz),
         clustering_settings(stop_radius, max_gap, min_stop_photos), coder,

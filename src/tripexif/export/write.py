@@ -99,7 +99,8 @@ class Target(NamedTuple):
         """Refuse a target that is one of the files read (``inputs``: the arguments;
         ``walked``: each file found in folders) or, for a regular file, any photo or video.
         Inputs are compared by real path and by device+inode; walked files (a library has
-        thousands) by device+inode only, one stat each, which also finds hard links."""
+        thousands) by device+inode when their name is the target's (a walked photo under
+        another name, a hard link, is a photo: refused as one below)."""
         if self.kind == "stdout":
             return
         try:
@@ -110,7 +111,9 @@ class Target(NamedTuple):
             return
         real = os.path.realpath(self.path)
         same = any(os.path.realpath(path) == real or _same_file(path, info) for path in inputs)
-        if same or any(_same_file(path, info) for path in walked):
+        name = os.path.basename(real)
+        if same or any(_same_file(path, info) for path in walked
+                       if os.path.basename(path) == name):
             raise UsageError(f"-o {self._shown} is one of the input files; refusing to "
                              "overwrite it (give another file name)")
         if self.kind == "file" and _is_media(self.path):

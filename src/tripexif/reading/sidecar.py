@@ -14,7 +14,6 @@ modification time), so looking for a sidecar costs one ``stat`` of the folder pe
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tripexif.model import RawTimes
@@ -76,6 +75,8 @@ def with_sidecar(path: str, meta: Metadata) -> Metadata:
     wall clock (as ``offset_lent``); a sidecar position replaces the photo's (its altitude
     too, or none). The photo's GPS UTC stamp stays: it is the receiver's time, which no
     editor corrects. An impossible sidecar position leaves the photo's own."""
+    from dataclasses import replace  # (on the read path only, not the re-scan's)
+
     side = sidecar_metadata(path)
     if side is None:
         return meta

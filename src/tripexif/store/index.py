@@ -111,12 +111,8 @@ def _zone_offset(value: object) -> str | None:
     return text
 
 
-def _number(value: object) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise BadRecord(f"not a number: {value!r}")
-    return float(value)
+_TEXT_TYPES = {str, type(None)}
+_NUMBER_TYPES = {int, float, type(None)}  # not bool: type(True) is bool, not int
 
 
 def pack(photo: Photo) -> str:
@@ -146,12 +142,18 @@ def unpack(path: str, text: object) -> Photo:
          error, time_field, gps_field, offset_lent, camera_zone, serial) = fields
         if kind not in ("photo", "video"):
             raise BadRecord(f"unknown kind {kind!r}")
-        raw = RawTimes(_dt(dto, aware=False), _text(offset), _dt(gps_utc, aware=True),
-                       _dt(create_utc, aware=True), _text(time_field), _text(gps_field),
-                       _text(offset_lent), _zone_offset(camera_zone), _text(serial))
-        return Photo(path, kind=kind, lat=_number(lat), lon=_number(lon), alt=_number(alt),
-                     camera=_text(camera), raw=raw, gps_note=_text(note),
-                     skipped=_text(skipped), error=_text(error))
+        # one check of all text fields' types (a re-scan unpacks every record)
+        if not {type(v) for v in (offset, camera, note, skipped, error, time_field, gps_field,
+                                  offset_lent, serial)} <= _TEXT_TYPES:
+            raise BadRecord("a text field is not text")
+        if not {type(v) for v in (lat, lon, alt)} <= _NUMBER_TYPES:
+            raise BadRecord("a coordinate is not a number")
+        raw = RawTimes(_dt(dto, aware=False), offset, _dt(gps_utc, aware=True),
+                       _dt(create_utc, aware=True), time_field, gps_field, offset_lent,
+                       _zone_offset(camera_zone), serial)
+        return Photo(path, kind, None if lat is None else float(lat),
+                     None if lon is None else float(lon), None if alt is None else float(alt),
+                     camera, raw, gps_note=note, skipped=skipped, error=error)
     except BadRecord:
         raise
     except (ValueError, TypeError, RecursionError) as exc:

@@ -19,7 +19,6 @@ size."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -51,6 +50,8 @@ def file_sample(path: str) -> bytes | None:
                 head += fh.read()
     except OSError:
         return None
+    import hashlib  # only when two files may be copies: not on every re-scan's path
+
     return hashlib.blake2b(head, digest_size=16).digest()
 
 
@@ -138,12 +139,15 @@ def _pairs(photos: Sequence[Photo]) -> list[tuple[int, int, str]]:
     """RAW+JPEG pairs: same folder, stem and camera, within a second."""
     raws: dict[tuple[str | None, str, str], list[int]] = {}
     jpegs: dict[tuple[str | None, str, str], list[int]] = {}
-    for i, photo in enumerate(photos):
-        if photo.kind != "photo":
-            continue
-        folder, stem, extension = _parts(photo.path)
-        side = jpegs if extension in JPEG_LIKE else raws
-        side.setdefault((photo.camera, folder, stem.casefold()), []).append(i)
+    parts = [_parts(p.path) if p.kind == "photo" else None for p in photos]
+    for i, part in enumerate(parts):
+        if part is not None and part[2] not in JPEG_LIKE:
+            raws.setdefault((photos[i].camera, part[0], part[1].casefold()), []).append(i)
+    if not raws:  # a library of JPEGs and HEICs only: nothing to pair (the common case)
+        return []
+    for i, part in enumerate(parts):
+        if part is not None and part[2] in JPEG_LIKE:
+            jpegs.setdefault((photos[i].camera, part[0], part[1].casefold()), []).append(i)
     found: list[tuple[int, int, str]] = []
     for key, raw_files in raws.items():
         for j in jpegs.get(key, ()):
