@@ -208,3 +208,25 @@ def test_a_photo_named_alone_follows_its_sidecar_through_the_index(run, shot):
     (shot.parent / "IMG_1234.xmp").write_bytes(
         packet('exif:GPSLatitude="48,51.6N" exif:GPSLongitude="2,21.0E"'))
     assert position() == (48.86, 2.35)
+
+
+def test_no_sidecar_is_looked_for_in_a_folder_without_xmp_files(run, shot, monkeypatch):
+    """The walk lists each folder anyway: without an .xmp file in it, neither the reader
+    nor the scan index looks for a sidecar (a stat per photo on every re-scan)."""
+    calls = []
+    real = sidecar.sidecar_path
+
+    def counting(path):
+        calls.append(path)
+        return real(path)
+
+    monkeypatch.setattr(sidecar, "sidecar_path", counting)
+    import tripexif.api
+
+    monkeypatch.setattr(tripexif.api, "sidecar_path", counting)
+    assert run("photos", "-f", "json", "-j", "1", str(shot.parent)).exit_code == 0
+    assert calls == []
+    (shot.parent / "IMG_1234.xmp").write_bytes(packet('exif:GPSLatitude="48,51.6N" '
+                                                      'exif:GPSLongitude="2,21.0E"'))
+    assert run("photos", "-f", "json", "-j", "1", str(shot.parent)).exit_code == 0
+    assert calls  # now looked for

@@ -15,7 +15,7 @@ Stages: walk (reading/walk) -> read, through the scan index (reading/pool, store
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from tripexif.clock.times import TimeSettings, resolve
@@ -150,13 +150,7 @@ class _index:
             self.opened.close()
 
 
-def _xmp_folders(entries: Sequence[Entry]) -> set[str]:
-    """The walked folders that hold an .xmp file: only their photos can have a sidecar (so
-    an unchanged library without sidecars is re-scanned without looking for any)."""
-    return {os.path.dirname(e.path) for e in entries if e.path[-4:].lower() == ".xmp"}
-
-
-def _key(entry: Entry, xmp_folders: set[str]) -> tuple[str, Stamp, Stamp | None] | None:
+def _key(entry: Entry) -> tuple[str, Stamp, Stamp | None] | None:
     """The index key of a walked file now: its absolute path and stamp, with its XMP
     sidecar's stamp folded in (and that stamp alone, to fold into a new record's)."""
     if entry.problem:
@@ -167,7 +161,7 @@ def _key(entry: Entry, xmp_folders: set[str]) -> tuple[str, Stamp, Stamp | None]
         return None
     side = None
     side_path = None
-    if entry.named or (xmp_folders and os.path.dirname(entry.path) in xmp_folders):
+    if entry.sidecars:  # the walk saw an .xmp file in its folder, or it was named alone
         side_path = sidecar_path(entry.path)
     if side_path is not None:
         try:
@@ -202,11 +196,7 @@ def load(
     cannot be used, records dropped) are in the result's ``warnings``."""
     paths = list(paths)
     entries = list(walk(paths))
-    if index:
-        xmp_folders = _xmp_folders(entries)
-        keys = [_key(e, xmp_folders) for e in entries]
-    else:
-        keys = [None] * len(entries)
+    keys = [_key(e) for e in entries] if index else [None] * len(entries)
     known = index.lookup([k[:2] for k in keys if k]) if index else {}
     records: list[Photo | None] = [None] * len(entries)
     bad: list[str] = []

@@ -30,7 +30,7 @@ def read_entry_stamped(entry: Entry) -> tuple[Photo | None, Stamp | None]:
     ``read_stamped``)."""
     if entry.problem:
         return Photo(entry.path, error=entry.problem), None
-    photo, stamped = read_stamped(entry.path)
+    photo, stamped = read_stamped(entry.path, sidecars=entry.sidecars)
     quiet = not entry.named and not has_media_extension(entry.path)
     if quiet and photo.skipped:
         return None, None
@@ -118,8 +118,8 @@ def read_photo(path: str, budget: float = READ_BUDGET_S, *, strict: bool = False
     return read_stamped(path, budget, strict=strict)[0]
 
 
-def read_stamped(path: str, budget: float = READ_BUDGET_S, *,
-                 strict: bool = False) -> tuple[Photo, Stamp | None]:
+def read_stamped(path: str, budget: float = READ_BUDGET_S, *, strict: bool = False,
+                 sidecars: bool = True) -> tuple[Photo, Stamp | None]:
     """Read a file's position, camera and raw time fields. Problems become ``error``.
 
     Pipes, sockets and devices are skipped without being opened for reading; a file is
@@ -130,7 +130,8 @@ def read_stamped(path: str, budget: float = READ_BUDGET_S, *,
 
     With the record comes the stamp (``store.index.Stamp``) of an ``fstat`` of the open
     descriptor, the same before and after the parse: the record describes exactly those
-    bytes. None when the file was not opened, or changed while it was read."""
+    bytes. None when the file was not opened, or changed while it was read. With
+    ``sidecars`` False no XMP sidecar is looked for (the walk saw none in the folder)."""
     try:
         kind = _special_kind(os.stat(path).st_mode)
     except OSError as exc:
@@ -140,14 +141,14 @@ def read_stamped(path: str, budget: float = READ_BUDGET_S, *,
     deadline = _Deadline(budget)
     try:
         with deadline:
-            return _read(path, strict)
+            return _read(path, strict, sidecars)
     except _TooSlow:
         return Photo(path, error=f"took longer than {budget:g} s to read: abandoned"), None
     finally:
         deadline.restore()
 
 
-def _read(path: str, strict: bool) -> tuple[Photo, Stamp | None]:
+def _read(path: str, strict: bool, sidecars: bool = True) -> tuple[Photo, Stamp | None]:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
@@ -160,7 +161,7 @@ def _read(path: str, strict: bool) -> tuple[Photo, Stamp | None]:
         kind = _special_kind(info.st_mode)
         if kind:  # it changed since the stat above
             return _not_a_file(path, kind), None
-        photo = _parse(path, fh, info.st_size, strict)
+        photo = _parse(path, fh, info.st_size, strict, sidecars)
         try:
             same = stamp(os.fstat(fd)) == stamp(info)
         except OSError:
@@ -168,7 +169,7 @@ def _read(path: str, strict: bool) -> tuple[Photo, Stamp | None]:
     return photo, stamp(info) if same else None
 
 
-def _parse(path: str, fh: BinaryIO, size: int, strict: bool) -> Photo:
+def _parse(path: str, fh: BinaryIO, size: int, strict: bool, sidecars: bool = True) -> Photo:
     from tripexif.reading import (  # exifread loads only when a file is really read
         avi,
         exif,
@@ -193,7 +194,8 @@ def _parse(path: str, fh: BinaryIO, size: int, strict: bool) -> Photo:
             meta = read_video(fh, size)
         else:
             meta = exif.metadata(exif.read_tags(container, fh))
-        meta = sidecar.with_sidecar(path, meta)  # where people correct time and place
+        if sidecars:
+            meta = sidecar.with_sidecar(path, meta)  # where people correct time and place
     except MetadataError as exc:
         return Photo(path, error=str(exc))
     except OSError as exc:

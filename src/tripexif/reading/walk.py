@@ -72,6 +72,9 @@ class Entry(NamedTuple):
     path: str
     named: bool = False  # the user named this file itself (not found by walking a folder)
     problem: str | None = None
+    # whether an XMP sidecar may sit beside it: False when the walked folder has no .xmp
+    # file (then the reader does not look for one: a stat per photo saved)
+    sidecars: bool = True
 
 
 def has_media_extension(path: str) -> bool:
@@ -146,6 +149,7 @@ def _list_folder(path: str, info: os.stat_result, seen: set[tuple[int, int]],
         yield Entry(path, problem=f"cannot read folder: {exc.strerror or exc}")
         return []
     subdirs = []
+    sidecars = any(c.name[-4:].lower() == ".xmp" for c in children)
     for child in children:
         if child.name.startswith("."):
             continue
@@ -156,7 +160,7 @@ def _list_folder(path: str, info: os.stat_result, seen: set[tuple[int, int]],
         if is_dir:
             subdirs.append(child.path)
         elif _first_time(_file_key(child, info.st_dev), seen_files):
-            yield Entry(child.path)
+            yield Entry(child.path, sidecars=sidecars)
     return subdirs
 
 
