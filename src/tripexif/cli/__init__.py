@@ -332,7 +332,9 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
 
 
 @cli.command()
-@click.option("--clear", is_flag=True, help="Delete the cached files.")
+@click.option("--clear", is_flag=True,
+              help="Delete tripexif's own files in the cache folder (each is listed; "
+                   "nothing else there is touched).")
 @click.option("--vacuum", is_flag=True,
               help="Drop the scan index's records of files that no longer exist, and compact it.")
 @handle_errors
