@@ -220,7 +220,7 @@ def load(
     fresh = read_all([entries[i] for i in todo], jobs,
                      (lambda n: progress(base + n, total)) if progress else None)
     # each new record is keyed on the stamp of the bytes it was read from
-    stamps = getattr(fresh, "stamps", [None] * len(fresh))
+    stamps = fresh.stamps
     new_rows = []
     for i, photo, stamped in zip(todo, fresh, stamps, strict=True):
         records[i] = photo

@@ -20,7 +20,7 @@ size."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from tripexif.model import Photo, Shot
@@ -178,28 +178,25 @@ def _parts(path: str) -> tuple[str, str, str]:
 def _copies(photos: Sequence[Photo], size: Callable[[str], int | None],
             sample: Callable[[str], bytes | None]) -> list[tuple[int, int, str]]:
     """Copies: same camera, kind and moment to the sub-second, same size and sampled bytes."""
-    by_moment: dict[tuple[str | None, str, tuple[str, datetime]], list[int]] = {}
-    for i, photo in enumerate(photos):
-        moment = _moment(photo)
-        if moment is not None:
-            by_moment.setdefault((photo.camera, photo.kind, moment), []).append(i)
+    def same_moment(i: int) -> tuple[str | None, str, tuple[str, datetime]] | None:
+        moment = _moment(photos[i])
+        return None if moment is None else (photos[i].camera, photos[i].kind, moment)
+
     found: list[tuple[int, int, str]] = []
-    for indices in by_moment.values():
-        if len(indices) < 2:
-            continue
-        by_size: dict[int, list[int]] = {}
-        for i in indices:
-            bytes_ = size(photos[i].path)
-            if bytes_ is not None:
-                by_size.setdefault(bytes_, []).append(i)
-        for same_size in by_size.values():
-            if len(same_size) < 2:
-                continue
-            by_sample: dict[bytes, list[int]] = {}
-            for i in same_size:
-                digest = sample(photos[i].path)
-                if digest is not None:
-                    by_sample.setdefault(digest, []).append(i)
-            for copies in by_sample.values():
+    for moment_group in _together(range(len(photos)), same_moment):
+        for size_group in _together(moment_group, lambda i: size(photos[i].path)):
+            for copies in _together(size_group, lambda i: sample(photos[i].path)):
                 found.extend((copies[0], other, "copy") for other in copies[1:])
     return found
+
+
+def _together(indices: Iterable[int], key: Callable[[int], Hashable | None]) -> list[list[int]]:
+    """The groups of two or more of ``indices`` that ``key`` puts together (in their order;
+    an index whose key is None is left out). Only a group's members get the next, dearer key
+    (a stat, then a read)."""
+    groups: dict[Hashable, list[int]] = {}
+    for i in indices:
+        value = key(i)
+        if value is not None:
+            groups.setdefault(value, []).append(i)
+    return [group for group in groups.values() if len(group) > 1]
