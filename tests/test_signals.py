@@ -143,3 +143,35 @@ def test_only_the_first_signal_stops_a_second_lets_the_clean_up_finish():
             cleaned = True
     assert stopped.value.signum == signal.SIGTERM
     assert cleaned
+
+
+WORKER_KILLED = """
+import multiprocessing, os, signal, sys
+from tripexif import api
+real = api.read_all
+def read_all(entries, jobs, progress=None):
+    killed = []
+    def tick(done):
+        if done >= 128 and not killed:
+            killed.append(True)
+            os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+        if progress:
+            progress(done)
+    return real(entries, jobs, tick)
+api.read_all = read_all
+from tripexif.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_a_reader_process_killed_from_outside_is_one_error_line(trip, tmp_path):
+    """A worker SIGKILLed mid-read (the OOM killer, a user's kill): the run ends with one
+    line and exit 1, without a traceback and without waiting for the dead worker."""
+    out = tmp_path / "trip.json"
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_KILLED, "scan", str(trip), "-o", str(out), "--no-cache",
+         "-j", "2"], stderr=subprocess.PIPE, start_new_session=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr == (b"tripexif: a reader process died (killed from outside?); "
+                           b"run again\n")
+    assert not out.exists() and temps(tmp_path) == []

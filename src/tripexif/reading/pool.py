@@ -6,7 +6,9 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
+from tripexif.errors import TripexifError
 from tripexif.model import Photo
 from tripexif.reading.reader import read_entry_stamped
 from tripexif.reading.walk import Entry
@@ -66,21 +68,40 @@ def read_all(entries: Sequence[Entry], jobs: int,
             collect(chunk, _read_chunk(chunk))
         return results
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context(start_method())
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(PRELOAD)
-    pool = context.Pool(min(jobs, len(chunks)), initializer=_worker_init)
+    # an executor, not multiprocessing.Pool: a worker killed while it held a queue's lock
+    # (a terminal's hang-up signals the whole process group) made Pool.terminate() wait on
+    # that lock forever; the executor notices dead workers and never waits on their locks
+    executor = ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context,
+                                   initializer=_worker_init)
     try:
-        for chunk, packed in zip(chunks, pool.imap(_read_chunk, chunks), strict=True):
-            collect(chunk, packed)
-        pool.close()
+        # not executor.map: when the loop is left, map cancels the pending chunks, racing the
+        # executor's own clean-up of killed workers (CPython 3.11 then prints a traceback)
+        futures = [executor.submit(_read_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures, strict=True):
+            collect(chunk, future.result())
+    except BrokenProcessPool as exc:
+        _stop(executor)
+        raise TripexifError("a reader process died (killed from outside?); run again") from exc
     except BaseException:  # Ctrl-C included: stop the workers now, not after their queue
-        pool.terminate()
+        _stop(executor)
         raise
-    finally:
-        pool.join()
+    executor.shutdown()
     return results
+
+
+def _stop(executor: Any) -> None:
+    """End the workers at once (their pending chunks fail, and nobody waits for them)."""
+    for process in list(getattr(executor, "_processes", {}).values()):
+        process.kill()
+    # waiting is short (the workers are dead) and lets the executor's thread finish before
+    # the interpreter's exit wakes it (CPython 3.11 then writes to a pipe it closed)
+    executor.shutdown(wait=True)
 
 
 def start_method() -> str:
