@@ -309,10 +309,8 @@ def _shown_zone(zone_name: str | None) -> str | None:
 
 
 def _offset_name(zone: tzinfo) -> str:
-    offset = zone.utcoffset(None) or timedelta(0)
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    """A fixed zone's name in the data: "UTC+12:00", "UTC-12:00"."""
+    return format_offset(zone.utcoffset(None) or timedelta(0), minus="-")
 
 
 def _name(zone: tzinfo | None) -> str | None:

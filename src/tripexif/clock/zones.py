@@ -148,9 +148,10 @@ def localise(wall: datetime, zone: tzinfo) -> tuple[datetime, str | None]:
     return roundtrip, "nonexistent"
 
 
-def format_offset(offset: timedelta) -> str:
+def format_offset(offset: timedelta, minus: str = "−") -> str:
+    """"UTC+09:00", "UTC−03:30" (a typographic minus for people; data passes minus="-")."""
     total = int(offset.total_seconds())
-    sign = "+" if total >= 0 else "−"
+    sign = "+" if total >= 0 else minus
     total = abs(total)
     text = f"UTC{sign}{total // 3600:02d}:{total % 3600 // 60:02d}"
     return text + (f":{total % 60:02d}" if total % 60 else "")
