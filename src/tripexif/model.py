@@ -54,16 +54,40 @@ class Photo(NamedTuple):
     gps_note: str | None = None  # why a GPS position present in the file was rejected
     skipped: str | None = None  # a file we do not read (format), with the reason
     error: str | None = None  # the file could not be read: the short human reason
+    # filled by the placing stage for a photo whose file has no position: how it was placed,
+    # "track" | "photos" | "stop" | "user" (None: the position is the file's own, see
+    # raw.gps_field), and an honest estimate of the error in metres
+    gps_source: str | None = None
+    gps_error_m: float | None = None
 
     @property
     def located(self) -> bool:
         return self.lat is not None and self.lon is not None
 
+    @property
+    def placed(self) -> bool:
+        """Located by tripexif (from a track, the other photos, a stop), not by its file."""
+        return self.gps_source is not None
+
+    @property
+    def position_source(self) -> str | None:
+        """Where the position came from: the file's field ("exif", "xmp", "sidecar") or how
+        it was placed; None when the photo has none."""
+        if not self.located:
+            return None
+        return self.gps_source or self.raw.gps_field or "exif"
+
     def with_time(self, local: datetime | None, utc: datetime | None, zone: str | None,
                   source: str, flag: str | None = None) -> Photo:
         """This record with its time fields set."""
         return Photo(self.path, self.kind, self.lat, self.lon, self.alt, self.camera, self.raw,
-                     local, utc, zone, source, flag, self.gps_note, self.skipped, self.error)
+                     local, utc, zone, source, flag, self.gps_note, self.skipped, self.error,
+                     self.gps_source, self.gps_error_m)
+
+    def with_position(self, lat: float, lon: float, source: str,
+                      error_m: float | None) -> Photo:
+        """This record placed at (lat, lon) by ``source`` ("track", "photos", ...)."""
+        return self._replace(lat=lat, lon=lon, gps_source=source, gps_error_m=error_m)
 
     @property
     def ok(self) -> bool:
@@ -112,6 +136,11 @@ class Stop(NamedTuple):
         """Moments photographed here: a RAW+JPEG pair or a copy counts once."""
         return len(self.photos) - self.merged
 
+    @property
+    def placed(self) -> int:
+        """Files here whose position tripexif worked out (no GPS of their own)."""
+        return sum(1 for p in self.photos if p.placed)
+
 
 class Day(NamedTuple):
     date: str
@@ -120,10 +149,87 @@ class Day(NamedTuple):
     # every located shot of the day in time order: one photo a shot (the one that gives its
     # position and time; a RAW+JPEG pair's or a copy's other files are in its stop)
     track: tuple[Photo, ...]
+    night: Night | None = None  # where the night after this day was spent, when known
+    trip: str | None = None  # the id of the trip the day belongs to; None: a day at home
 
     @property
     def distance_km(self) -> float:
         return sum(s.distance_km for s in self.stops)
+
+
+class Night(NamedTuple):
+    """Where a night was spent, and why we think so."""
+
+    lat: float
+    lon: float
+    place: Place | None
+    # "evening and morning at the same place" | "returned to on N evenings" | ...
+    evidence: str
+
+
+class Leg(NamedTuple):
+    """The travel from one stop or waypoint to the next within a trip."""
+
+    start: Stop
+    end: Stop
+    distance_km: float
+    seconds: float  # from the start's departure to the end's arrival
+    mode: str  # "walk" | "ground" | "ferry" | "flight"
+    evidence: str  # why this mode, e.g. "870 km/h over 9,400 km"
+    # the line to draw, (lat, lon) points: a flight's great-circle arc (longitudes
+    # unwrapped, so an arc across ±180° is continuous), else the two ends
+    path: tuple[tuple[float, float], ...] = ()
+
+    @property
+    def speed_kmh(self) -> float | None:
+        return self.distance_km / (self.seconds / 3600) if self.seconds > 0 else None
+
+
+class Home(NamedTuple):
+    lat: float
+    lon: float
+    place: Place | None
+    how: str  # "--home" | "most nights: 212 of 300" | ...
+
+
+class Trip(NamedTuple):
+    """A run of days away from home (the whole library when there is no home)."""
+
+    id: str  # stable and short, e.g. "2024-04-03"
+    title: str  # "Japan: Tokyo, Kyoto, Nara, Osaka"
+    days: tuple[Day, ...]
+    legs: tuple[Leg, ...] = ()
+    countries: tuple[str, ...] = ()
+
+    @property
+    def start(self) -> str:
+        return self.days[0].date
+
+    @property
+    def end(self) -> str:
+        return self.days[-1].date
+
+    @property
+    def stops(self) -> list[Stop]:
+        return [s for d in self.days for s in d.stops]
+
+    @property
+    def distance_km(self) -> float:
+        return sum(d.distance_km for d in self.days)
+
+    @property
+    def nights(self) -> int:
+        return sum(1 for d in self.days[:-1] if d.night is not None)
+
+    @property
+    def photo_count(self) -> int:
+        return sum(len(s.photos) for s in self.stops)
+
+    def distance_by_mode(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for leg in self.legs:
+            totals[leg.mode] = totals.get(leg.mode, 0.0) + leg.distance_km
+        return totals
 
 
 class Itinerary(NamedTuple):
@@ -135,6 +241,10 @@ class Itinerary(NamedTuple):
     warnings: tuple[str, ...] = ()
     # the shots of more than one file, each file still listed where it belongs
     duplicates: tuple[Shot, ...] = ()
+    # the days split into trips away from home (one trip when there is no home); ``days``
+    # holds every day, home days (``day.trip is None``) included
+    trips: tuple[Trip, ...] = ()
+    home: Home | None = None
 
     @property
     def stops(self) -> list[Stop]:
