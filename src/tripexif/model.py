@@ -59,6 +59,8 @@ class Photo(NamedTuple):
     # raw.gps_field), and an honest estimate of the error in metres
     gps_source: str | None = None
     gps_error_m: float | None = None
+    # why the placing stage could not place a photo that has no position of its own
+    place_note: str | None = None
 
     @property
     def located(self) -> bool:
@@ -82,7 +84,7 @@ class Photo(NamedTuple):
         """This record with its time fields set."""
         return Photo(self.path, self.kind, self.lat, self.lon, self.alt, self.camera, self.raw,
                      local, utc, zone, source, flag, self.gps_note, self.skipped, self.error,
-                     self.gps_source, self.gps_error_m)
+                     self.gps_source, self.gps_error_m, self.place_note)
 
     def with_position(self, lat: float, lon: float, source: str,
                       error_m: float | None) -> Photo:
