@@ -11,6 +11,7 @@ photo itself is never opened for writing."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -69,10 +70,8 @@ def merged(text: str, lat: float, lon: float, shown: str) -> str:
         raise SidecarError(f"{shown}: not well-formed XML ({exc}); left as it is") from exc
     for prefix, uri in prefixes:
         if prefix and not re.fullmatch(r"ns\d+", prefix):
-            try:
+            with contextlib.suppress(ValueError):  # a prefix ElementTree reserves
                 ElementTree.register_namespace(prefix, uri)
-            except ValueError:
-                pass
     if not any(uri == EXIF for _, uri in prefixes):
         ElementTree.register_namespace("exif", EXIF)
     descriptions = list(root.iter(f"{{{RDF}}}Description"))
