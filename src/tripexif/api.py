@@ -41,8 +41,10 @@ from tripexif.trip.itinerary import ClusterSettings, build
 
 if TYPE_CHECKING:
     from tripexif.clock.align import Alignment
+    from tripexif.clock.report import ClockReport
     from tripexif.geocode.base import Geocoder
     from tripexif.geocode.nearby import NearbyFinder
+    from tripexif.locate.geotag import Geotag
     from tripexif.locate.track import Track
 
 PathArg = str | os.PathLike[str]
@@ -87,6 +89,64 @@ def read(
         return load(names, time or TimeSettings(), jobs=jobs or usable_cpus(), index=index,
                     progress=progress, placement=placement, track=track,
                     clustering=clustering).photos
+
+
+def clocks(
+    paths: Iterable[PathArg],
+    *,
+    time: TimeSettings | None = None,
+    tracks: Iterable[PathArg] = (),
+    placement: PlacementSettings = PLACEMENT,
+    clustering: ClusterSettings | None = None,
+    jobs: int | None = None,
+    cache: bool | Index = True,
+    progress: Progress | None = None,
+) -> list[ClockReport]:
+    """Per camera body under ``paths``: how its clock was worked out (offset tags, GPS, its
+    zone setting, alignment on the other devices' stops and ``tracks``, the user's rules),
+    its offset from UTC and how sure that is, drift, and the ``--clock-offset`` that pins
+    it (:class:`~tripexif.clock.report.ClockReport`). Arguments as for :func:`read`."""
+    from tripexif.clock.report import clock_reports
+
+    names = _existing(paths)
+    track, _ = load_tracks(tracks)
+    with _index(cache) as index:
+        photoset = load(names, time or TimeSettings(), jobs=jobs or usable_cpus(),
+                        index=index, progress=progress, placement=placement, track=track,
+                        clustering=clustering)
+    return clock_reports(photoset.photos, photoset.clocks)
+
+
+def geotag(
+    paths: Iterable[PathArg],
+    *,
+    time: TimeSettings | None = None,
+    tracks: Iterable[PathArg] = (),
+    placement: PlacementSettings = PLACEMENT,
+    clustering: ClusterSettings | None = None,
+    write_xmp: bool = False,
+    warn: Callable[[str], None] | None = None,
+    jobs: int | None = None,
+    cache: bool | Index = True,
+    progress: Progress | None = None,
+) -> list[Geotag]:
+    """Per photo under ``paths`` without a position of its own: the position tripexif gives
+    it and why, or why none (:class:`~tripexif.locate.geotag.Geotag`). With ``write_xmp``,
+    each placed photo's position is written to its XMP sidecar (``IMG_1234.CR2.xmp``, or
+    merged into the sidecar it has); ``warn`` hears of a sidecar that could not be written.
+    The photos themselves are never written. Other arguments as for :func:`read`."""
+    from tripexif.locate.geotag import geotags, write_sidecars
+
+    names = _existing(paths)
+    track, _ = load_tracks(tracks)
+    with _index(cache) as index:
+        photoset = load(names, time or TimeSettings(), jobs=jobs or usable_cpus(),
+                        index=index, progress=progress, placement=placement, track=track,
+                        clustering=clustering)
+    tags = geotags(photoset.photos)
+    if write_xmp:
+        tags = write_sidecars(tags, warn or (lambda message: None))
+    return tags
 
 
 def load_tracks(paths: Iterable[PathArg]) -> tuple[Track | None, list[str]]:

@@ -418,3 +418,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             cli.main(args=list(argv) if argv is not None else None, prog_name="tripexif")
     except KeyboardInterrupt as exc:
         interrupted(exc)
+
+
+from tripexif.cli import clocks, geotag  # noqa: E402, F401  (commands that register themselves)

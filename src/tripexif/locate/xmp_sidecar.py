@@ -5,9 +5,12 @@ The sidecar is the one reading/sidecar.py reads back: an existing ``IMG_1234.CR2
 replaced — else ``IMG_1234.CR2.xmp`` is created (darktable's and digiKam's name, the one the
 reader looks for first). Written atomically (a temporary file, then a rename; an existing
 file keeps its mode). The position is ``exif:GPSLatitude``/``exif:GPSLongitude`` as XMP
-writes them ("48,51.4083000N"), with ``exif:GPSMapDatum`` WGS-84. A sidecar that is not
-well-formed XML, declares a DTD or is too large is left alone (an error naming it). The
-photo itself is never opened for writing."""
+writes them ("48,51.4083000N"), with ``exif:GPSMapDatum`` WGS-84; for a photo whose file
+cannot tell its instant (a clock found by alignment, or the user's rule) also
+``exif:DateTimeOriginal``: the camera's own wall clock with the offset its clock was at,
+so that reading the photo again gives the same instant (and editors show the right time).
+A sidecar that is not well-formed XML, declares a DTD or is too large is left alone (an
+error naming it). The photo itself is never opened for writing."""
 
 from __future__ import annotations
 
@@ -44,20 +47,22 @@ def coordinate(value: float, refs: str) -> str:
     return f"{degrees},{minutes:.8f}{ref}"
 
 
-def new_sidecar(lat: float, lon: float) -> str:
+def new_sidecar(lat: float, lon: float, taken: str | None = None) -> str:
     from tripexif import __version__
 
+    time = f'\n    exif:DateTimeOriginal="{taken}"' if taken else ""
     return (f'{PACKET_BEGIN}<x:xmpmeta xmlns:x="{X}" x:xmptk="tripexif {__version__}">\n'
             f' <rdf:RDF xmlns:rdf="{RDF}">\n'
             f'  <rdf:Description rdf:about="" xmlns:exif="{EXIF}"\n'
             f'    exif:GPSLatitude="{coordinate(lat, "NS")}"\n'
             f'    exif:GPSLongitude="{coordinate(lon, "EW")}"\n'
-            f'    exif:GPSMapDatum="WGS-84"/>\n'
+            f'    exif:GPSMapDatum="WGS-84"{time}/>\n'
             f' </rdf:RDF>\n</x:xmpmeta>{PACKET_END}')
 
 
-def merged(text: str, lat: float, lon: float, shown: str) -> str:
-    """``text`` (an XMP sidecar) with its GPS position set to (lat, lon), all else kept."""
+def merged(text: str, lat: float, lon: float, shown: str, taken: str | None = None) -> str:
+    """``text`` (an XMP sidecar) with its GPS position set to (lat, lon) (and its
+    exif:DateTimeOriginal to ``taken``), all else kept."""
     if _DTD.search(text):
         raise SidecarError(f"{shown}: declares a DTD; left as it is")
     body = _without_wrappers(text)
@@ -81,8 +86,9 @@ def merged(text: str, lat: float, lon: float, shown: str) -> str:
             raise SidecarError(f"{shown}: no rdf:RDF in it, not an XMP sidecar; left as it is")
         descriptions = [ElementTree.SubElement(rdf, f"{{{RDF}}}Description",
                                                {f"{{{RDF}}}about": ""})]
-    for description in descriptions:  # the old position goes, wherever it was
-        for name in GPS_PROPERTIES:
+    replaced = (*GPS_PROPERTIES, "DateTimeOriginal") if taken else GPS_PROPERTIES
+    for description in descriptions:  # the old values go, wherever they were
+        for name in replaced:
             description.attrib.pop(f"{{{EXIF}}}{name}", None)
             for child in description.findall(f"{{{EXIF}}}{name}"):
                 description.remove(child)
@@ -90,6 +96,8 @@ def merged(text: str, lat: float, lon: float, shown: str) -> str:
     target.set(f"{{{EXIF}}}GPSLatitude", coordinate(lat, "NS"))
     target.set(f"{{{EXIF}}}GPSLongitude", coordinate(lon, "EW"))
     target.set(f"{{{EXIF}}}GPSMapDatum", "WGS-84")
+    if taken:
+        target.set(f"{{{EXIF}}}DateTimeOriginal", taken)
     return PACKET_BEGIN + ElementTree.tostring(root, encoding="unicode") + PACKET_END
 
 
@@ -98,15 +106,17 @@ def _without_wrappers(text: str) -> str:
     return re.sub(r"<\?(?:xpacket|xml)\b[^?]*\?>", "", text.lstrip("\ufeff")).strip()
 
 
-def write_position(photo_path: str, lat: float, lon: float) -> tuple[str, bool]:
-    """Put (lat, lon) in the sidecar of the photo at ``photo_path``: (its path, whether it
-    existed and was merged into)."""
+def write_position(photo_path: str, lat: float, lon: float,
+                   taken: str | None = None) -> tuple[str, bool]:
+    """Put (lat, lon) in the sidecar of the photo at ``photo_path`` (and ``taken``, the
+    capture time with the offset of the camera's clock, "2024-04-02T01:53:09+02:00", when
+    the photo's file cannot tell it): (its path, whether it existed and was merged into)."""
     from tripexif.export.write import write_atomic
 
     existing = sidecar_path(photo_path)
     if existing is None:
         path = f"{photo_path}.xmp"
-        write_atomic(path, new_sidecar(lat, lon))
+        write_atomic(path, new_sidecar(lat, lon, taken))
         return path, False
     try:
         if os.path.getsize(existing) > MAX_XMP:
@@ -117,5 +127,5 @@ def write_position(photo_path: str, lat: float, lon: float) -> tuple[str, bool]:
         raise SidecarError(f"{existing}: cannot read it ({exc.strerror or exc})") from exc
     text = raw.decode("utf-8", "strict") if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) \
         else raw.decode("utf-16")
-    write_atomic(existing, merged(text, lat, lon, existing))
+    write_atomic(existing, merged(text, lat, lon, existing, taken))
     return existing, True
