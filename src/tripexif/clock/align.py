@@ -11,8 +11,9 @@ is set to a zone) and accepted only when it explains at least half of the photos
 clearly beats the best offset more than an hour away: by a tenth of the photos, and three
 at least (stops fill much of a day, so a wrong offset that is hours off still puts many
 photos in some stop; it cannot put them all in). A clock that gains or loses
-minutes over the trip is followed (``drift``): each day's best minute is fitted with a line
-when the days disagree by five minutes or more, consistently. A stay of more than six hours
+minutes over the trip is followed (``drift``): over a week or more, each day's best minute
+is fitted with a line when the days disagree by five minutes or more, consistently, and the
+line explains as many photos as one offset. A stay of more than six hours
 (a night at the hotel) is no evidence: any offset would put photos in it.
 
 The user's ``--clock-offset``/``--camera-tz`` always win: their photos are never aligned."""
@@ -40,6 +41,8 @@ EXPLAINS = 0.5  # of the camera's photos
 BEATS = 0.1  # of the camera's photos: the lead over the best offset more than an hour away
 BEATS_MIN = 3
 DRIFT_MIN = 5 * 60.0  # drift across the trip worth following
+DRIFT_DAYS = 7  # a clock drifts minutes over weeks: over a few days it is noise
+BURST_GAP = 20 * 60.0
 
 Floats = npt.NDArray[np.float64]
 
@@ -61,7 +64,9 @@ class Alignment(NamedTuple):
     photos: int
     offset: timedelta | None  # the clock − UTC at its first photo (None: no candidate)
     matched: int  # photos the best offset put inside a span
-    runner_up: int  # the most the best offset more than an hour away put inside
+    runner_up: int  # the most the best offset more than an hour away put inside (scored
+    # with half margins, as ``best``: what the best candidate scored)
+    best: int
     accepted: bool
     against: str  # "the other devices' stops", "the track", or both
     drift_per_day: timedelta | None = None  # the clock's gain a day, when followed
@@ -108,14 +113,37 @@ def _merged(spans: Sequence[Span], margin: float) -> tuple[Floats, Floats]:
     return np.array(starts, dtype=np.float64), np.array(ends, dtype=np.float64)
 
 
-def _counts(walls: Floats, offsets: Floats, starts: Floats, ends: Floats) -> npt.NDArray[np.int64]:
-    """For each offset: how many of the instants ``walls − offset`` fall inside a span."""
-    if not starts.size:
-        return np.zeros(offsets.shape, dtype=np.int64)
+def _bursts(walls: Floats) -> npt.NDArray[np.int64]:
+    """The burst of each photo (walls sorted): a pause of BURST_GAP or more starts a new
+    one (the traveller moved on, or at least put the camera away)."""
+    return np.concatenate(([0], np.cumsum(np.diff(walls) >= BURST_GAP))).astype(np.int64)
+
+
+def _inside(walls: Floats, offsets: Floats, starts: Floats, ends: Floats
+            ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """For each offset and photo: whether ``wall − offset`` is inside a span, and which."""
     x = walls[None, :] - offsets[:, None]
     at = np.searchsorted(starts, x, side="right") - 1
-    inside = (at >= 0) & (x <= ends[np.clip(at, 0, None)])
-    return np.asarray(inside.sum(axis=1), dtype=np.int64)
+    return (at >= 0) & (x <= ends[np.clip(at, 0, None)]), at
+
+
+def _counts(walls: Floats, offsets: Floats, starts: Floats, ends: Floats) -> npt.NDArray[np.int64]:
+    """For each offset: how many of the instants ``walls − offset`` (sorted) fall inside a
+    span, counting only the bursts that fall whole inside one span: a burst is the camera
+    at one place, so a wrong offset that puts half of it in a stop explains none of it."""
+    if not starts.size:
+        return np.zeros(offsets.shape, dtype=np.int64)
+    inside, at = _inside(walls, offsets, starts, ends)
+    bursts = _bursts(walls)
+    span = np.where(inside, at, -1)
+    count = bursts.max() + 1
+    rows = np.arange(offsets.size)[:, None]
+    low = np.full((offsets.size, count), np.iinfo(np.int64).max)
+    high = np.full((offsets.size, count), -1)
+    np.minimum.at(low, (rows, bursts[None, :]), span)
+    np.maximum.at(high, (rows, bursts[None, :]), span)
+    whole = (low == high) & (low >= 0)  # every photo of the burst in one span
+    return np.asarray(whole[rows, bursts[None, :]].sum(axis=1), dtype=np.int64)
 
 
 def _plateau(offsets: Floats, counts: npt.NDArray[np.int64], near: float) -> float:
@@ -133,15 +161,25 @@ def _plateau(offsets: Floats, counts: npt.NDArray[np.int64], near: float) -> flo
     return float(round(middle / 60) * 60)
 
 
-def estimate(walls: Floats, spans: Sequence[Span], margin: float
-             ) -> tuple[float | None, int, int, float | None]:
-    """(offset at the first wall clock, matched, runner-up, drift in seconds per second)
-    for a camera's wall clocks (naive times as seconds); offset None without any span."""
+class Estimate(NamedTuple):
+    offset: float | None  # clock − UTC at the first photo, seconds (None: no span at all)
+    matched: int  # photos the offset puts in a span (its margin included)
+    best: int  # what the best candidate scored (half margins: see ``estimate``)
+    runner_up: int  # what the best candidate more than an hour away from it scored
+    drift: float | None = None  # seconds the clock gains a second
+
+
+def estimate(walls: Floats, spans: Sequence[Span], margin: float) -> Estimate:
+    """The offset of a camera's clock from its wall clocks (naive times as seconds since
+    the epoch) and the spans where the traveller was known to be."""
     starts, ends = _merged(spans, margin)
     if not starts.size or not walls.size:
-        return None, 0, 0, None
+        return Estimate(None, 0, 0, 0)
+    walls = np.sort(walls)
     coarse = np.arange(-RANGE, RANGE + 1, STEP)
-    counts = _counts(walls, coarse, starts, ends)
+    # the candidates are told apart on the spans with half the margin (a wrong offset hours
+    # off fits a stop's margin more often than a whole one); refined with all of it
+    counts = _counts(walls, coarse, *_merged(spans, margin / 2))
     best_at = int(np.argmax(counts))
     guess = _plateau(coarse, counts, float(coarse[best_at]))
     far = np.abs(coarse - guess) > 3600.0
@@ -150,13 +188,14 @@ def estimate(walls: Floats, spans: Sequence[Span], margin: float
     fine_counts = _counts(walls, fine, starts, ends)
     offset = _plateau(fine, fine_counts, guess)
     matched = int(_counts(walls, np.array([offset]), starts, ends)[0])
-    drift = _drift(walls, offset, starts, ends)
+    best = int(counts.max())
+    drift = _drift(walls, offset, *_merged(spans, 0.0))  # each day's minute, margins aside
     if drift is not None:
         slope, at_first = drift
         matched_drift = _count_drifting(walls, at_first, slope, starts, ends)
         if matched_drift >= matched:
-            return at_first, matched_drift, runner_up, slope
-    return offset, matched, runner_up, None
+            return Estimate(at_first, matched_drift, best, runner_up, slope)
+    return Estimate(offset, matched, best, runner_up)
 
 
 def _days(walls: Floats) -> list[npt.NDArray[np.int64]]:
@@ -173,7 +212,7 @@ def _drift(walls: Floats, offset: float, starts: Floats, ends: Floats
         if rows.size < MIN_PHOTOS:
             continue
         fine = np.arange(offset - REFINE, offset + REFINE + 1, 60.0)
-        counts = _counts(walls[rows], fine, starts, ends)
+        counts = _inside(walls[rows], fine, starts, ends)[0].sum(axis=1)
         if counts.max() < 0.6 * rows.size:
             continue
         tops = fine[counts == counts.max()]
@@ -182,7 +221,7 @@ def _drift(walls: Floats, offset: float, starts: Floats, ends: Floats
         return None
     x = np.array([p[0] for p in points])
     y = np.array([p[1] for p in points])
-    if x.max() - x.min() < 3 * 86400.0 or np.std(y) == 0:
+    if x.max() - x.min() < DRIFT_DAYS * 86400.0 or np.std(y) == 0:
         return None
     slope, intercept = np.polyfit(x, y, 1)
     change = slope * (walls.max() - walls.min())
@@ -215,15 +254,17 @@ def align(photos: Sequence[Photo], settings: TimeSettings, spans: Sequence[Span]
         wall_times = [photos[i].raw.datetime_original for i in rows]
         walls = np.array([w.replace(tzinfo=timezone.utc).timestamp()  # type: ignore[union-attr]
                           for w in wall_times], dtype=np.float64)
-        offset, matched, runner_up, slope = estimate(walls, spans, margin.total_seconds())
+        guess = estimate(walls, spans, margin.total_seconds())
+        offset, matched, runner_up, slope = (guess.offset, guess.matched, guess.runner_up,
+                                             guess.drift)
         total = len(rows)
         accepted = (offset is not None and total >= MIN_PHOTOS and matched >= EXPLAINS * total
-                    and matched - runner_up >= max(BEATS_MIN, BEATS * total))
+                    and guess.best - runner_up >= max(BEATS_MIN, BEATS * total))
         local = _local(walls, offset or 0.0, spans, margin.total_seconds()) if offset is not None \
             else None
         result = Alignment(
             key, label, camera, total, None if offset is None else timedelta(seconds=offset),
-            matched, runner_up, accepted, against,
+            matched, runner_up, guess.best, accepted, against,
             None if slope is None else timedelta(seconds=slope * 86400.0), local)
         result = result._replace(why=_sentence(result))
         found.append(result)
@@ -270,9 +311,10 @@ def _sentence(result: Alignment) -> str:
     clock = format_offset(result.offset)
     if not result.accepted:
         return (f"{label}: clock not worked out: {clock} would put {result.matched} of "
-                f"{result.photos} photos in {result.against}, another offset "
-                f"{result.runner_up}; its photos keep floating times; give --clock-offset "
-                "or --camera-tz")
+                f"{result.photos} photos in {result.against}, but another offset hours from "
+                f"it fits nearly as well ({result.runner_up} against {result.best} within "
+                "5 min of a stop); its photos keep floating times; give --clock-offset or "
+                "--camera-tz")
     relation = ""
     if result.local is not None:
         gap = result.local - result.offset

@@ -21,10 +21,12 @@ def read(data: bytes, name: str) -> Parsed:
     try:
         document = gpxpy.parse(text)
     except gpxpy.gpx.GPXXMLSyntaxException as exc:
-        original = getattr(exc, "original_exception", None)
-        line = getattr(original, "lineno", None) or (getattr(original, "position", None)
-                                                     or (None,))[0]
-        raise BadTrack(f"not well-formed XML ({original or exc})", line) from exc
+        # gpxpy keeps only the parser's message: "... (invalid token): line 3, column 19"
+        message = str(exc).removeprefix("Error parsing XML: ")
+        found = re.search(r":? line (\d+), column \d+$", message)
+        line = int(found.group(1)) if found else None
+        raise BadTrack(f"not well-formed XML ({message[: found.start()] if found else message})",
+                       line) from exc
     except (gpxpy.gpx.GPXException, ValueError) as exc:
         raise BadTrack(f"not a readable GPX file ({exc})") from exc
     points: list[Any] = [p for track in document.tracks for segment in track.segments

@@ -92,7 +92,9 @@ def _segment(item: dict[str, Any]) -> list[Fix]:
     visit = item.get("visit")
     if visit and item.get("startTime") and item.get("endTime"):
         lat, lon = _latlng((visit.get("topCandidate") or {})["placeLocation"])
-        fixes += [(utc_seconds(start), lat, lon), (utc_seconds(item["endTime"]), lat, lon)]
+        fixes.append((utc_seconds(start), lat, lon))
+        if utc_seconds(item["endTime"]) != utc_seconds(start):
+            fixes.append((utc_seconds(item["endTime"]), lat, lon))
     return fixes
 
 

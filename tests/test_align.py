@@ -1,0 +1,151 @@
+"""Automatic clock alignment for cameras with no GPS and no zone (issue 13, section 3)."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+
+import tripexif
+from tripexif.clock.align import Span, estimate
+
+from trips import camera_and_phone, travel_plan, write
+
+HOUR = 3600.0
+
+
+def _stops(days: int = 4, seed: int = 0) -> list[Span]:
+    """Visits of 60-110 min from 08:30 each day (UTC seconds from 0), 40-70 min apart."""
+    rng = random.Random(seed)
+    spans = []
+    for day in range(days):
+        moment = day * 86400 + 8.5 * HOUR
+        for _ in range(4):
+            stay = rng.uniform(1, 1.8) * HOUR
+            spans.append(Span(moment, moment + stay, timedelta(hours=9)))
+            moment += stay + rng.uniform(0.7, 1.2) * HOUR
+    return spans
+
+
+def _walls(spans: list[Span], clock: float, per_stop: int = 5, drift_per_day: float = 0.0,
+           seed: int = 1) -> np.ndarray:
+    """A camera's wall clocks (as seconds) for photos inside the spans; clock − UTC = clock."""
+    rng = random.Random(seed)
+    out = []
+    for span in spans:
+        for _ in range(per_stop):
+            instant = rng.uniform(span.start + 60, span.end - 60)
+            out.append(instant + clock + drift_per_day * instant / 86400)
+    return np.array(out)
+
+
+def test_the_offset_is_found_to_the_minute_at_any_zone_offset():
+    spans = _stops()
+    for clock in (-10 * HOUR, -3.5 * HOUR, 0.0, 2 * HOUR, 5.75 * HOUR, 13 * HOUR):
+        found = estimate(_walls(spans, clock), spans, 600)
+        assert found.offset == clock and found.drift is None
+        assert found.matched == found.best == 80 and found.runner_up < 70
+
+
+def test_a_clock_minutes_off_any_zone_is_found_to_the_minute():
+    spans = [Span(i * 86400 + 9 * HOUR, i * 86400 + 9.3 * HOUR) for i in range(6)]
+    walls = np.array([s.start + 600 + 7 * 60 + HOUR for s in spans])  # 7 min fast, UTC+1
+    walls = np.concatenate([walls, walls + 120])
+    found = estimate(walls, spans, 0)
+    # the offsets that put every photo inside run from +1:00 to +1:23; a camera is set to a
+    # zone, so the quarter hour in that run nearest its middle is taken: +1:15
+    assert found.matched == 12 and found.offset == 1.25 * HOUR
+
+
+def test_a_clock_that_gains_minutes_over_weeks_is_followed():
+    spans = _stops(days=21)
+    walls = _walls(spans, 2 * HOUR, drift_per_day=60.0)  # gains a minute a day
+    found = estimate(walls, spans, 600)
+    assert found.matched >= 0.95 * walls.size
+    assert found.drift is not None and found.drift * 86400 == pytest.approx(60.0, abs=15.0)
+    assert found.offset == pytest.approx(2 * HOUR, abs=300)
+    constant = estimate(_walls(spans, 2 * HOUR), spans, 600)
+    assert constant.drift is None and constant.offset == 2 * HOUR
+
+
+def test_nothing_to_align_on_or_a_night_long_stay_is_no_evidence():
+    assert estimate(np.array([1000.0, 2000.0]), [], 600).offset is None
+    night = [Span(20 * HOUR, 31 * HOUR)]  # 11 h at the hotel: any offset would fit
+    assert estimate(np.array([9 * HOUR, 10 * HOUR]), night, 600).matched == 0
+
+
+def test_an_ambiguous_clock_is_left_floating_and_said(tmp_path):
+    """Two stops a day apart with the camera's three photos at either: no clear best."""
+    plan = travel_plan(21, days=2, stops_per_day=1)
+    shots, truth, _ = camera_and_phone(plan, 21, phone_share=1.0)
+    shots = [s for s in shots if not s.name.startswith("cam_")] + [
+        s for s in shots if s.name.startswith("cam_0_")][:2]
+    itinerary = tripexif.scan([write(tmp_path / "p", shots)], cache=False, geocoder="none",
+                              jobs=1)
+    cameras = [p for p in itinerary.unlocated if p.camera == "FUJIFILM X-T5"]
+    assert cameras and all(p.time_source == "floating" for p in cameras)
+    assert any(w.startswith("FUJIFILM X-T5: clock not worked out: ")
+               and w.endswith("give --clock-offset or --camera-tz") for w in itinerary.warnings)
+
+
+@pytest.fixture(scope="module")
+def trip(tmp_path_factory):
+    plan = travel_plan(11, days=4)
+    shots, truth, covered = camera_and_phone(plan, 11)
+    return write(tmp_path_factory.mktemp("align") / "p", shots), truth
+
+
+def test_the_users_clock_offset_wins(trip):
+    folder, truth = trip
+    wrong = tripexif.TimeSettings(clock_offset={"FUJIFILM X-T5": timedelta(hours=-3)})
+    photos = tripexif.read([folder], time=wrong, cache=False, jobs=1)
+    camera = [p for p in photos if p.camera == "FUJIFILM X-T5"]
+    assert {p.time_source for p in camera} == {"user"}
+    assert all(p.time_utc.replace(tzinfo=None) == p.raw.datetime_original - timedelta(hours=3)
+               for p in camera)
+
+
+def test_alignment_overrules_a_default_zone_guess(trip):
+    folder, _ = trip
+    guess = tripexif.TimeSettings(default_tz="America/New_York")
+    photos = tripexif.read([folder], time=guess, cache=False, jobs=1)
+    camera = [p for p in photos if p.camera == "FUJIFILM X-T5"]
+    assert {p.time_source for p in camera} == {"alignment"}
+
+
+def test_clocks_command_tells_how_each_clock_was_found(run, trip, monkeypatch):
+    folder, _ = trip
+    monkeypatch.chdir(folder.parent)
+    result = run("clocks", "p", "-f", "json", "--no-cache")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["version"] == 1
+    phone, camera = doc["cameras"]
+    assert (phone["camera"], phone["how"], phone["offset"], phone["confidence"]) == (
+        "Apple iPhone 15", {"offset tags": phone["photos"]}, "UTC+09:00", "from the files")
+    assert camera["camera"] == "FUJIFILM X-T5" and camera["how"] == {
+        "alignment": camera["photos"]}
+    assert camera["offset"] == "UTC+02:00"
+    assert camera["pin"] == '--clock-offset "FUJIFILM X-T5=-02:00"'
+    assert re.fullmatch(rf"aligned: (\d+) of {camera['photos']} photos matched the other "
+                        r"devices' stops; the best offset more than an hour away matched \d+",
+                        camera["confidence"])
+    assert camera["note"].startswith("FUJIFILM X-T5: clock was UTC+02:00, 7 h behind local; ")
+    table = run("clocks", "p", "--no-cache", "-q")
+    assert "alignment" in table.stdout and "UTC+02:00" in table.stdout
+    # pinned by the line it printed: the same instants, now from the user's rule
+    pinned = run("clocks", "p", "-f", "json", "--no-cache", "--clock-offset",
+                 "FUJIFILM X-T5=-02:00")
+    assert json.loads(pinned.stdout)["cameras"][1]["how"] == {"user": camera["photos"]}
+
+
+def test_the_library_reports_clocks(trip):
+    folder, _ = trip
+    reports = tripexif.clocks([folder], cache=False, jobs=1)
+    assert [r.label for r in reports] == ["Apple iPhone 15", "FUJIFILM X-T5"]
+    assert reports[1].offsets == (timedelta(hours=2),)
+    assert datetime  # (imported for the readers of this file: instants are datetimes)
