@@ -248,3 +248,14 @@ def test_a_camera_clock_gaining_a_minute_a_day_over_two_weeks_still_lands(tmp_pa
     assert re.match(r"FUJIFILM X-T5: clock was UTC\+02:(0\d|1[0-4]), ", said), said
     # (14 minutes over the trip are below what these photos can tell: phone and camera
     # photos here are taken independently, so each day fits any offset within ~10 min)
+
+
+def test_after_the_last_located_photo_nothing_is_extrapolated(tmp_path):
+    folder = _day(_phone("a.jpg", 9, 0, ROME), _phone("b.jpg", 9, 20, ROME),
+                  _phone("after.jpg", 9, 34, None), _phone("before.jpg", 8, 45, None),
+                  folder=tmp_path / "p")
+    photos = {Path(p.path).name: p for p in tripexif.read([folder], cache=False, jobs=1)}
+    assert photos["after.jpg"].place_note == (
+        "14 min after the last located photo, and none after it to place it between")
+    assert photos["before.jpg"].place_note == (
+        "15 min before the first located photo, and none before it to place it between")

@@ -158,9 +158,15 @@ class Reference:
         after = at if at < len(self.times) else None
         gaps = [abs(self.times[i] - instant) for i in (before, after) if i is not None]
         nearest = min(gaps)
-        if before is None or after is None or nearest > limit:
+        if nearest > limit:
             return (f"no located photo within {duration_text(limit)} "
                     f"(the nearest is {duration_text(nearest)} away)")
+        if after is None:
+            return (f"{duration_text(nearest)} after the last located photo, and none after "
+                    "it to place it between")
+        if before is None:
+            return (f"{duration_text(nearest)} before the first located photo, and none "
+                    "before it to place it between")
         gap = self.times[after] - self.times[before]
         if gap > limit:
             return (f"between located photos {duration_text(gap)} apart (more than "
