@@ -149,3 +149,39 @@ def test_the_library_reports_clocks(trip):
     assert [r.label for r in reports] == ["Apple iPhone 15", "FUJIFILM X-T5"]
     assert reports[1].offsets == (timedelta(hours=2),)
     assert datetime  # (imported for the readers of this file: instants are datetimes)
+
+
+def _floating(walls: list[datetime]) -> list:
+    from tripexif.model import Photo, RawTimes
+
+    return [Photo(f"c{i}.jpg", camera="Canon EOS R6", raw=RawTimes(wall, time_field="exif"),
+                  time_local=wall) for i, wall in enumerate(walls)]
+
+
+def test_a_burst_half_in_a_stop_explains_none_of_it():
+    from tripexif.clock.align import _counts
+
+    starts, ends = np.array([0.0, 5400.0]), np.array([3600.0, 9000.0])
+    burst = np.array([3000.0, 3300.0, 3600.0, 3900.0])  # its last photo out of the stop
+    assert list(_counts(burst, np.array([0.0, 600.0]), starts, ends)) == [0, 4]
+
+
+def test_two_offsets_that_fit_as_well_leave_the_clock_unknown():
+    """Stops every three hours and a camera that photographs at two of them: its clock may be
+    either offset 3 h apart, and is not guessed."""
+    from tripexif.clock.align import align
+
+    spans = [Span(h * HOUR, h * HOUR + 1800) for h in range(0, 30, 3)]
+    base = datetime(1970, 1, 1)
+    walls = [base + timedelta(seconds=3 * HOUR + 300 + 60 * i) for i in range(6)]
+    photos, [found], [said] = align(_floating(walls), tripexif.TimeSettings(), spans,
+                                    "the track")
+    assert not found.accepted and found.best == 6 and found.runner_up == 6
+    assert {p.time_source for p in photos} == {"floating"}
+    assert said.startswith("Canon EOS R6: clock not worked out: ")
+    # the same camera at a stop no other offset fits: aligned
+    lone = [Span(3 * HOUR, 3 * HOUR + 1800)]
+    walls = [base + timedelta(seconds=3 * HOUR + 300 + 240 * i) for i in range(6)]
+    photos, [found], _ = align(_floating(walls), tripexif.TimeSettings(), lone, "the track")
+    assert found.accepted and found.offset == timedelta(0)
+    assert {p.time_source for p in photos} == {"alignment"}

@@ -179,8 +179,8 @@ def test_a_photo_between_two_close_photos_is_on_the_line_between_them(tmp_path):
 
 def test_never_across_a_local_day(tmp_path):
     folder = _day(_phone("a.jpg", 23, 40, ROME), _phone("b.jpg", 23, 55, ROME),
-                  _phone("after_midnight.jpg", 0, 3, None, day=2),
-                  _phone("c.jpg", 0, 10, ROME, day=2), folder=tmp_path / "p")
+                  _phone("after_midnight.jpg", 0, 2, None, day=2),  # 7 min after b
+                  _phone("c.jpg", 0, 20, ROME, day=2), folder=tmp_path / "p")
     photos = {Path(p.path).name: p for p in tripexif.read([folder], cache=False, jobs=1)}
     assert not photos["after_midnight.jpg"].located
     assert photos["after_midnight.jpg"].place_note == (
@@ -259,3 +259,14 @@ def test_after_the_last_located_photo_nothing_is_extrapolated(tmp_path):
         "14 min after the last located photo, and none after it to place it between")
     assert photos["before.jpg"].place_note == (
         "15 min before the first located photo, and none before it to place it between")
+
+
+def test_in_a_stops_margin_only_when_no_photo_elsewhere_is_nearer(tmp_path):
+    elsewhere = (ROME[0] + 0.003, ROME[1])  # 330 m away: another place
+    folder = _day(_phone("y.jpg", 8, 54, elsewhere),  # a waypoint: passed by
+                  _phone("a.jpg", 9, 0, ROME), _phone("b.jpg", 9, 40, ROME),
+                  _phone("early.jpg", 8, 56, None), folder=tmp_path / "p")
+    photos = {Path(p.path).name: p for p in tripexif.read([folder], cache=False, jobs=1)}
+    early = photos["early.jpg"]  # 4 min before the stop, 2 min after the photo elsewhere
+    assert early.gps_source == "photos"  # on the way between them, not at the stop
+    assert early.lat == pytest.approx(elsewhere[0] - 0.001, abs=1e-6)
