@@ -15,6 +15,7 @@ import pytest
 import tripexif
 from tripexif.locate.xmp_sidecar import coordinate, merged
 from tripexif.reading import xmp
+
 from trips import Shot, write
 
 ROME = (41.8902, 12.4922)

@@ -83,12 +83,7 @@ def read(
     the user cache folder (True), a given :class:`~tripexif.store.index.Index`, or none
     (False); ``progress(done, total)`` is called as files are read.
     Raises :class:`~tripexif.errors.UsageError` when a path does not exist."""
-    names = _existing(paths)
-    track, _ = load_tracks(tracks)
-    with _index(cache) as index:
-        return load(names, time or TimeSettings(), jobs=jobs or usable_cpus(), index=index,
-                    progress=progress, placement=placement, track=track,
-                    clustering=clustering).photos
+    return _placed(paths, time, tracks, placement, clustering, jobs, cache, progress).photos
 
 
 def clocks(
@@ -108,13 +103,22 @@ def clocks(
     it (:class:`~tripexif.clock.report.ClockReport`). Arguments as for :func:`read`."""
     from tripexif.clock.report import clock_reports
 
-    names = _existing(paths)
-    track, _ = load_tracks(tracks)
-    with _index(cache) as index:
-        photoset = load(names, time or TimeSettings(), jobs=jobs or usable_cpus(),
-                        index=index, progress=progress, placement=placement, track=track,
-                        clustering=clustering)
+    photoset = _placed(paths, time, tracks, placement, clustering, jobs, cache, progress)
     return clock_reports(photoset.photos, photoset.clocks)
+
+
+def _placed(paths: Iterable[PathArg], time: TimeSettings | None, tracks: Iterable[PathArg],
+            placement: PlacementSettings | None, clustering: ClusterSettings | None,
+            jobs: int | None, cache: bool | Index, progress: Progress | None) -> PhotoSet:
+    """The photos read, timed, aligned and placed (for the functions that report on them);
+    its warnings begin with those of the track files that could not be used."""
+    names = _existing(paths)
+    track, warnings = load_tracks(tracks)
+    with _index(cache) as index:
+        photoset = load(names, time or TimeSettings(), jobs=jobs or usable_cpus(), index=index,
+                        progress=progress, placement=placement, track=track,
+                        clustering=clustering)
+    return photoset._replace(warnings=warnings + photoset.warnings)
 
 
 def geotag(
@@ -133,19 +137,18 @@ def geotag(
     """Per photo under ``paths`` without a position of its own: the position tripexif gives
     it and why, or why none (:class:`~tripexif.locate.geotag.Geotag`). With ``write_xmp``,
     each placed photo's position is written to its XMP sidecar (``IMG_1234.CR2.xmp``, or
-    merged into the sidecar it has); ``warn`` hears of a sidecar that could not be written.
+    merged into the sidecar it has); ``warn`` hears of the run's warnings (a track file
+    that could not be used, a camera clock, a sidecar that could not be written).
     The photos themselves are never written. Other arguments as for :func:`read`."""
     from tripexif.locate.geotag import geotags, write_sidecars
 
-    names = _existing(paths)
-    track, _ = load_tracks(tracks)
-    with _index(cache) as index:
-        photoset = load(names, time or TimeSettings(), jobs=jobs or usable_cpus(),
-                        index=index, progress=progress, placement=placement, track=track,
-                        clustering=clustering)
+    photoset = _placed(paths, time, tracks, placement, clustering, jobs, cache, progress)
+    say = warn or (lambda message: None)
+    for message in photoset.warnings:
+        say(message)
     tags = geotags(photoset.photos)
     if write_xmp:
-        tags = write_sidecars(tags, warn or (lambda message: None))
+        tags = write_sidecars(tags, say)
     return tags
 
 

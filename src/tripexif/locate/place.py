@@ -36,6 +36,8 @@ def place(photos: Sequence[Photo], settings: PlacementSettings, time: TimeSettin
           clustering: ClusterSettings, zone_at: ZoneLookup, track: Track | None = None,
           ) -> Placement:
     """Align the unknown camera clocks, then place the photos without a position."""
+    if all(p.located or not p.ok for p in photos):
+        return Placement(list(photos), [], [])  # (a re-scan of a phone's library: at once)
     reference = Reference(photos, clustering.radius_m, clustering.max_gap)
     spans, against = _spans(reference, track, zone_at)
     aligned, clocks, warnings = align(photos, time, spans, against, settings.stop_margin)

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tripexif.errors import TripexifError
 
@@ -60,6 +60,18 @@ def utc_seconds(text: str) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.timestamp()
+
+
+def load_json(data: bytes) -> Any:
+    """A JSON track file's document; BadTrack with the line of a syntax error."""
+    import json
+
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise BadTrack(f"not UTF-8 text ({exc.reason})") from exc
+    except json.JSONDecodeError as exc:
+        raise BadTrack(f"not valid JSON ({exc.msg})", exc.lineno) from exc
 
 
 def check_position(lat: float, lon: float) -> None:

@@ -5,22 +5,16 @@ for a MultiLineString), and Point features with a ``time`` (or ``timestamp``,
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from tripexif.locate.tracks import BadTrack, Fix, Parsed, check_position, utc_seconds
+from tripexif.locate.tracks import BadTrack, Fix, Parsed, check_position, load_json, utc_seconds
 
 TIME_LISTS = ("coordTimes", "times", "timestamps")
 TIME_KEYS = ("time", "timestamp", "datetime", "when")
 
 
 def read(data: bytes, name: str) -> Parsed:
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise BadTrack(f"not UTF-8 text ({exc.reason})") from exc
-    except json.JSONDecodeError as exc:
-        raise BadTrack(f"not valid JSON ({exc.msg})", exc.lineno) from exc
+    document = load_json(data)
     fixes: list[Fix] = []
     problems: list[tuple[int | None, str]] = []
     for number, feature in enumerate(_features(document), 1):

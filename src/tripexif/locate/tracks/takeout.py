@@ -9,22 +9,16 @@ departure."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from tripexif.locate.tracks import BadTrack, Fix, Parsed, check_position, utc_seconds
+from tripexif.locate.tracks import Fix, Parsed, check_position, load_json, utc_seconds
 
 _LATLNG = re.compile(r"^\s*(?:geo:)?\s*(-?\d+(?:\.\d+)?)°?\s*,\s*(-?\d+(?:\.\d+)?)°?\s*$")
 
 
 def read(data: bytes, name: str) -> Parsed:
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise BadTrack(f"not UTF-8 text ({exc.reason})") from exc
-    except json.JSONDecodeError as exc:
-        raise BadTrack(f"not valid JSON ({exc.msg})", exc.lineno) from exc
+    document = load_json(data)
     reader = _Reader()
     if isinstance(document, dict):
         for number, item in enumerate(document.get("locations") or [], 1):
