@@ -270,3 +270,12 @@ def test_in_a_stops_margin_only_when_no_photo_elsewhere_is_nearer(tmp_path):
     early = photos["early.jpg"]  # 4 min before the stop, 2 min after the photo elsewhere
     assert early.gps_source == "photos"  # on the way between them, not at the stop
     assert early.lat == pytest.approx(elsewhere[0] - 0.001, abs=1e-6)
+
+
+def test_with_the_phone_at_every_stop_all_the_cameras_photos_land(tmp_path):
+    plan = travel_plan(16)
+    shots, truth, covered = camera_and_phone(plan, 16, phone_share=1.0)
+    itinerary = _scan(write(tmp_path / "p", shots))
+    right, wrong = _right_stops(itinerary, truth)
+    assert right >= 0.95 * len(truth) and wrong == 0
+    assert not itinerary.unlocated

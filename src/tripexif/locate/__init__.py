@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import NamedTuple
 
+GPS_ERROR_M = 10.0  # a fix's own error, the least any placed position is off
+
 
 class PlacementSettings(NamedTuple):
     """How far positions are carried to a photo that has none.

@@ -18,16 +18,15 @@ them, so a photo that joins one lands in it when the itinerary is built."""
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import NamedTuple
 
-import numpy as np
-
-from tripexif.locate import PlacementSettings
-from tripexif.locate.track import GPS_ERROR_M, distance_m, slerp
+from tripexif.locate import GPS_ERROR_M, PlacementSettings
 from tripexif.model import Photo
 from tripexif.trip.cluster import Point, cluster_points
+from tripexif.trip.geo import distance_km
 
 
 class Span(NamedTuple):
@@ -177,12 +176,32 @@ class Reference:
         if not (first.time_local.date() == last.time_local.date()  # type: ignore[union-attr]
                 and local_day(instant, zone) == first.time_local.date().isoformat()):  # type: ignore[union-attr]
             return "the located photos around it are on another local day"
-        span = float(distance_m(first.lat, first.lon, last.lat, last.lon))  # type: ignore[arg-type]
+        span = 1000.0 * distance_km(first.lat, first.lon, last.lat, last.lon)  # type: ignore[arg-type]
         if span > settings.jump_km * 1000 and span > settings.max_speed_kmh / 3.6 * max(gap, 1):
             return (f"the located photos around it are {span / 1000:.0f} km apart in "
                     f"{duration_text(gap)} (a flight?): not placed between them")
         fraction = (instant - self.times[before]) / gap if gap > 0 else 0.0
-        lat, lon = slerp(np.array([first.lat]), np.array([first.lon]), np.array([last.lat]),
-                         np.array([last.lon]), np.array([fraction]))
+        lat, lon = on_great_circle(first.lat, first.lon, last.lat, last.lon,  # type: ignore[arg-type]
+                                   fraction)
         error = max(GPS_ERROR_M, min(fraction, 1 - fraction) * span)
-        return Placed(float(lat[0]), float(lon[0]), "photos", error)
+        return Placed(lat, lon, "photos", error)
+
+
+def on_great_circle(lat1: float, lon1: float, lat2: float, lon2: float,
+                    fraction: float) -> tuple[float, float]:
+    """The point ``fraction`` of the way from 1 to 2 on the great circle (one point: no
+    numpy, which a re-scan does not otherwise load; locate/track.py's ``slerp`` is the
+    vector form)."""
+    def unit(lat: float, lon: float) -> tuple[float, float, float]:
+        la, lo = math.radians(lat), math.radians(lon)
+        return math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)
+
+    p, q = unit(lat1, lon1), unit(lat2, lon2)
+    omega = math.acos(max(-1.0, min(1.0, sum(a * b for a, b in zip(p, q, strict=True)))))
+    if math.sin(omega) < 1e-12:
+        wa, wb = 1.0 - fraction, fraction
+    else:
+        wa = math.sin((1.0 - fraction) * omega) / math.sin(omega)
+        wb = math.sin(fraction * omega) / math.sin(omega)
+    x, y, z = (wa * a + wb * b for a, b in zip(p, q, strict=True))
+    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))

@@ -7,20 +7,19 @@ says why (``place_note``)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
-
-from tripexif.clock.align import Alignment, Span, align
 from tripexif.clock.times import TimeSettings, at_position
 from tripexif.locate import PlacementSettings
 from tripexif.locate.photos import Reference, duration_text
-from tripexif.locate.track import GAP, JUMP, PLACED, Located, Track
 from tripexif.model import Photo
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy (70 ms) loads only for a track or a camera clock to align
+    from tripexif.clock.align import Alignment, Span
+    from tripexif.locate.track import Located, Track
     from tripexif.trip.itinerary import ClusterSettings
 
 ZoneLookup = Callable[[float, float], "str | None"]
@@ -39,13 +38,23 @@ def place(photos: Sequence[Photo], settings: PlacementSettings, time: TimeSettin
     if all(p.located or not p.ok for p in photos):
         return Placement(list(photos), [], [])  # (a re-scan of a phone's library: at once)
     reference = Reference(photos, clustering.radius_m, clustering.max_gap)
-    spans, against = _spans(reference, track, zone_at)
-    aligned, clocks, warnings = align(photos, time, spans, against, settings.stop_margin)
-    out = list(aligned)
+    out = list(photos)
+    clocks: list[Alignment] = []
+    warnings: list[str] = []
+    if any(p.ok and p.camera and p.raw.datetime_original is not None
+           and p.time_source in ("floating", "user") for p in photos):
+        from tripexif.clock.align import align
+
+        spans, against = _spans(reference, track, zone_at)
+        out, clocks, warnings = align(photos, time, spans, against, settings.stop_margin)
     targets = [i for i, p in enumerate(out)
                if p.ok and not p.located and p.time_utc is not None]
     notes: dict[int, str] = {}
     if track is not None and len(track) and targets:
+        import numpy as np
+
+        from tripexif.locate.track import PLACED
+
         instants = np.array([out[i].time_utc.timestamp() for i in targets])  # type: ignore[union-attr]
         found = track.locate(instants, settings)
         for n, i in enumerate(targets):
@@ -79,6 +88,8 @@ def place(photos: Sequence[Photo], settings: PlacementSettings, time: TimeSettin
 def _spans(reference: Reference, track: Track | None, zone_at: ZoneLookup
            ) -> tuple[list[Span], str]:
     """Where the traveller was when: the located photos' stops, the track's stays."""
+    from tripexif.clock.align import Span
+
     spans = [Span(s.start, s.end, _offset(s.zone, s.start)) for s in reference.spans]
     sources = ["the other devices' stops"] if spans else []
     if track is not None and len(track):
@@ -105,16 +116,18 @@ def _offset(zone: object, instant: float) -> timedelta | None:
 
 
 def _track_note(found: Located, n: int, settings: PlacementSettings) -> str:
-    before, after = found.before[n], found.after[n]
+    from tripexif.locate.track import GAP, JUMP
+
+    before, after = float(found.before[n]), float(found.after[n])
     if found.why[n] == JUMP:
         return (f"the track jumps {found.span_km[n]:.0f} km in "
                 f"{duration_text(before + after)} around it (a flight?)")
     if found.why[n] == GAP:
         return (f"a {duration_text(before + after)} gap in the track around it (more than "
                 f"--max-interpolation {duration_text(settings.max_interpolation.total_seconds())})")
-    near = np.nanmin([before, after]) if not (np.isnan(before) and np.isnan(after)) else None
-    if near is None:
+    known = [s for s in (before, after) if not math.isnan(s)]
+    if not known:
         return "no fix in the track"
-    side = "after the track's last fix" if np.isnan(after) else "before the track's first fix"
-    return (f"{duration_text(float(near))} {side} (more than --max-extrapolation "
+    side = "after the track's last fix" if math.isnan(after) else "before the track's first fix"
+    return (f"{duration_text(min(known))} {side} (more than --max-extrapolation "
             f"{duration_text(settings.max_extrapolation.total_seconds())})")

@@ -12,12 +12,11 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from tripexif.locate import PlacementSettings
+from tripexif.locate import GPS_ERROR_M, PlacementSettings
 from tripexif.locate.tracks import Fix
 from tripexif.trip.geo import EARTH_RADIUS_KM
 
 Floats = npt.NDArray[np.float64]
-GPS_ERROR_M = 10.0  # a fix's own error, the least any placed position is off
 WALK_M_S = 1.5  # how far a traveller may have gone from a fix, per second, on foot
 
 # why a lookup found no position (Located.why)
