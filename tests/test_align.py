@@ -185,3 +185,24 @@ def test_two_offsets_that_fit_as_well_leave_the_clock_unknown():
     photos, [found], _ = align(_floating(walls), tripexif.TimeSettings(), lone, "the track")
     assert found.accepted and found.offset == timedelta(0)
     assert {p.time_source for p in photos} == {"alignment"}
+
+
+def test_a_clock_set_to_two_zones_on_the_way_gets_no_single_pin():
+    from datetime import timezone
+
+    from tripexif.clock.report import clock_reports
+    from tripexif.model import Photo, RawTimes
+
+    def shot(name: str, wall: datetime, hours: int) -> Photo:
+        utc = (wall - timedelta(hours=hours)).replace(tzinfo=timezone.utc)
+        return Photo(name, camera="NIKON Z 6", raw=RawTimes(wall, f"+{hours:02d}:00"),
+                     time_utc=utc, time_local=utc, time_source="offset_tag")
+
+    [report] = clock_reports([shot("a.jpg", datetime(2024, 4, 2, 9), 9),
+                              shot("b.jpg", datetime(2024, 4, 3, 9), 9),
+                              shot("c.jpg", datetime(2024, 4, 9, 9), 2)])
+    assert report.offsets == (timedelta(hours=9), timedelta(hours=2))
+    assert report.pin is None and report.how == {"offset tags": 3}
+    assert report.confidence == "from the files"
+    [single] = clock_reports([shot("a.jpg", datetime(2024, 4, 2, 9), 9)])
+    assert single.pin == '--clock-offset "NIKON Z 6=-09:00"'

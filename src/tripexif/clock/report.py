@@ -33,8 +33,9 @@ class ClockReport(NamedTuple):
 
     @property
     def pin(self) -> str | None:
-        """The option that pins the clock at its (most common) offset."""
-        if not self.offsets:
+        """The option that pins the clock at its offset; None when it has none, or several
+        (set to another zone on the way: one offset would be wrong for some photos)."""
+        if len(self.offsets) != 1:
             return None
         return f'--clock-offset "{self.camera}={format_offset(-self.offsets[0], "-")[3:]}"'
 
