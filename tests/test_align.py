@@ -206,3 +206,16 @@ def test_a_clock_set_to_two_zones_on_the_way_gets_no_single_pin():
     assert report.confidence == "from the files"
     [single] = clock_reports([shot("a.jpg", datetime(2024, 4, 2, 9), 9)])
     assert single.pin == '--clock-offset "NIKON Z 6=-09:00"'
+
+
+def test_a_camera_whose_photos_fall_nowhere_at_any_offset_is_said_so():
+    from tripexif.clock.align import align
+
+    spans = [Span(0.0, 600.0)]
+    walls = [datetime(1985, 6, 1, 12) + timedelta(minutes=i) for i in range(4)]  # old scans
+    photos, [found], [said] = align(_floating(walls), tripexif.TimeSettings(), spans,
+                                    "the other devices' stops")
+    assert found.offset is None and not found.accepted
+    assert said == ("Canon EOS R6: 4 photos with no GPS and no zone, and at no offset from UTC "
+                    "does any of them fall in the other devices' stops: its clock is left "
+                    "unknown; give --clock-offset or --camera-tz")

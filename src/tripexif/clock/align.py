@@ -180,6 +180,8 @@ def estimate(walls: Floats, spans: Sequence[Span], margin: float) -> Estimate:
     # the candidates are told apart on the spans with half the margin (a wrong offset hours
     # off fits a stop's margin more often than a whole one); refined with all of it
     counts = _counts(walls, coarse, *_merged(spans, margin / 2))
+    if not counts.any():  # at no offset is any of its photos where the traveller was
+        return Estimate(None, 0, 0, 0)
     best_at = int(np.argmax(counts))
     guess = _plateau(coarse, counts, float(coarse[best_at]))
     far = np.abs(coarse - guess) > 3600.0
@@ -305,9 +307,9 @@ def _sentence(result: Alignment) -> str:
     other devices' stops" — or why the clock is left unknown."""
     label = result.label
     if result.offset is None:
-        return (f"{label}: {result.photos} photos have no GPS and no zone, and there is "
-                f"nothing to align its clock on ({result.against} show no place); give "
-                "--clock-offset or --camera-tz")
+        return (f"{label}: {result.photos} photos with no GPS and no zone, and at no offset "
+                f"from UTC does any of them fall in {result.against}: its clock is left "
+                "unknown; give --clock-offset or --camera-tz")
     clock = format_offset(result.offset)
     if not result.accepted:
         return (f"{label}: clock not worked out: {clock} would put {result.matched} of "

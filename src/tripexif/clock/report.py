@@ -79,7 +79,7 @@ def _confidence(how: Counter[str], alignment: Alignment | None) -> str:
                     f"{alignment.against}; the best offset more than an hour away "
                     f"matched {alignment.runner_up}")
         if alignment.offset is None:
-            return "unknown: nothing to align it on"
+            return "unknown: none of its photos falls where the traveller was, at any offset"
         return (f"unknown: the best offset matched {alignment.matched} of "
                 f"{alignment.photos} photos, another {alignment.runner_up}")
     if set(how) <= {"user"}:
