@@ -63,7 +63,7 @@ def test_the_dry_run_says_where_and_why_and_writes_nothing(run, day):
     rows = {Path(r["path"]).name: r for r in doc["photos"]}
     assert sorted(rows) == ["cam.jpg", "during.jpg", "lost.jpg"]  # the GPS-less ones
     assert (rows["during.jpg"]["gps_source"], rows["during.jpg"]["why"]) == (
-        "stop", "taken during a stop of the located photos (±10 m)")
+        "stop", "during the stop 09:00–09:40 of 2 located photos (±10 m)")
     assert rows["cam.jpg"]["clock_offset"] == "+02:00"
     assert rows["during.jpg"]["clock_offset"] is None  # its file tells its offset
     assert rows["lost.jpg"]["lat"] is None

@@ -163,6 +163,10 @@ def test_a_photo_joins_a_stop_within_ten_minutes_of_it(tmp_path):
     assert {(round(p.lat, 6), round(p.lon, 6), p.gps_source) for p in placed} == {
         (*ROME, "stop")}
     assert all(p.timezone == "Europe/Rome" for p in placed)
+    assert sorted(p.place_note for p in placed) == [
+        "during the stop 09:00–09:40 of 2 located photos",
+        "during the stop 09:00–09:40 of 2 located photos, 9 min outside it",
+        "during the stop 09:00–09:40 of 2 located photos, 9 min outside it"]
     assert [Path(p.path).name for p in itinerary.unlocated] == ["too_late.jpg"]
 
 
@@ -176,6 +180,7 @@ def test_a_photo_between_two_close_photos_is_on_the_line_between_them(tmp_path):
     assert walk.lat == pytest.approx(ROME[0] + 0.0025, abs=1e-6)
     assert walk.lon == pytest.approx(ROME[1], abs=1e-6)
     assert walk.gps_error_m == pytest.approx(278.0, abs=1.0)  # a quarter of the way
+    assert walk.place_note == "between located photos 20 min and 1.1 km apart"
     assert photos["a.jpg"].gps_source is None and photos["a.jpg"].position_source == "exif"
 
 
@@ -218,6 +223,7 @@ def test_a_track_comes_before_the_photos_and_its_gaps_are_said(tmp_path):
               for p in tripexif.read([folder], tracks=[tmp_path / "t.csv"], cache=False, jobs=1)}
     assert photos["during.jpg"].gps_source == "track"
     assert photos["during.jpg"].lon == pytest.approx(12.4934)
+    assert photos["during.jpg"].place_note == "between track fixes 20 min apart"
     assert photos["evening.jpg"].place_note == (
         "track: 10 h 30 min after the track's last fix (more than --max-extrapolation 5 min); "
         "photos: no located photo within 30 min (the nearest is 10 h 20 min away)")

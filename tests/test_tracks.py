@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from tripexif.locate import PlacementSettings
-from tripexif.locate.track import GAP, JUMP, NO_FIX, PLACED, Track
+from tripexif.locate.track import GAP, JUMP, NO_FIX, PLACED, Track, track_how
 from tripexif.locate.tracks import TrackError, read_track, read_tracks
 
 CORPUS_TRACKS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "tracks" / "gpxpy"
@@ -331,6 +331,9 @@ def test_no_interpolation_across_a_gap_or_a_flight_and_short_extrapolation():
     assert found.lat[2] == pytest.approx(48.86)  # 200 s after a fix beside a gap: that fix
     assert found.error_m[2] == pytest.approx(10 + 200 * 1.5)
     assert found.lat[3] == pytest.approx(41.90)  # within 5 min after the last fix
+    assert [track_how(found, i) for i in (2, 3, 5)] == [
+        "the track's fix 3 min before", "the track's fix 4 min before",
+        "the track's fix 1 min after"]  # (200 s, 299 s, 100 s: whole minutes)
     assert found.span_km[1] == pytest.approx(1107, rel=0.01)
     wider = PlacementSettings(max_interpolation=timedelta(hours=2))
     assert _locate(track, 2000, settings=wider).why[0] == PLACED

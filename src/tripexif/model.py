@@ -59,7 +59,8 @@ class Photo(NamedTuple):
     # raw.gps_field), and an honest estimate of the error in metres
     gps_source: str | None = None
     gps_error_m: float | None = None
-    # why the placing stage could not place a photo that has no position of its own
+    # how the placing stage placed a photo that has no position of its own, or why it
+    # could not, in words
     place_note: str | None = None
 
     @property

@@ -77,7 +77,7 @@ def photo_record(photo: Photo) -> dict[str, Any]:
         # where the position came from: the file's field, or how tripexif placed it
         "gps_source": photo.position_source,
         "gps_error_m": photo.gps_error_m,  # placed: an estimate of how far off it may be
-        "place_note": photo.place_note,  # not placed: why
+        "place_note": photo.place_note,  # no GPS of its own: how it was placed, or why not
     }
     return record
 

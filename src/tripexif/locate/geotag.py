@@ -9,12 +9,7 @@ from typing import NamedTuple
 from tripexif.errors import TripexifError
 from tripexif.model import Photo
 
-WHY = {
-    "track": "from the track",
-    "stop": "taken during a stop of the located photos",
-    "photos": "between two located photos",
-    "user": "given by the user",
-}
+WHY = {"track": "track", "stop": "stop", "photos": "photos", "user": "given by the user"}
 
 
 class Geotag(NamedTuple):
@@ -43,7 +38,7 @@ class Geotag(NamedTuple):
 def why(photo: Photo) -> str:
     if photo.placed:
         error = f" (±{photo.gps_error_m:,.0f} m)" if photo.gps_error_m is not None else ""
-        return WHY.get(photo.gps_source or "", photo.gps_source or "") + error
+        return (photo.place_note or WHY.get(photo.gps_source or "", "")) + error
     return photo.place_note or "no position of its own, and nothing to place it by"
 
 

@@ -48,6 +48,7 @@ class Placed(NamedTuple):
     lon: float
     source: str  # "stop" | "photos"
     error_m: float
+    how: str  # in words: "during the stop 09:00–09:40 of 5 located photos"
 
 
 def seconds(moment: datetime) -> float:
@@ -145,14 +146,18 @@ class Reference:
             return None  # never across a local day
         if outside > 0 and self.span_of[self._nearest(instant)] != number:
             return None  # in the margin, and a located photo elsewhere is nearer in time
-        return Placed(span.lat, span.lon, "stop", max(GPS_ERROR_M, span.reach_m))
+        start, end = (datetime.fromtimestamp(s, span.zone) for s in (span.start, span.end))
+        return Placed(span.lat, span.lon, "stop", max(GPS_ERROR_M, span.reach_m),
+                      f"during the stop {start:%H:%M}–{end:%H:%M} of {span.photos} located "
+                      "photos" + (f", {duration_text(outside)} outside it" if outside else ""))
 
     def _between(self, instant: float, settings: PlacementSettings) -> Placed | str:
         limit = settings.max_interpolation.total_seconds()
         at = bisect.bisect_left(self.times, instant)
         if at < len(self.times) and self.times[at] == instant:
             photo = self.photos[at]
-            return Placed(photo.lat, photo.lon, "photos", GPS_ERROR_M)  # type: ignore[arg-type]
+            return Placed(photo.lat, photo.lon, "photos", GPS_ERROR_M,  # type: ignore[arg-type]
+                          "at the same instant as a located photo")
         before = at - 1 if at > 0 else None
         after = at if at < len(self.times) else None
         gaps = [abs(self.times[i] - instant) for i in (before, after) if i is not None]
@@ -184,7 +189,9 @@ class Reference:
         lat, lon = on_great_circle(first.lat, first.lon, last.lat, last.lon,  # type: ignore[arg-type]
                                    fraction)
         error = max(GPS_ERROR_M, min(fraction, 1 - fraction) * span)
-        return Placed(lat, lon, "photos", error)
+        return Placed(lat, lon, "photos", error,
+                      f"between located photos {duration_text(gap)} and {span / 1000:.1f} km "
+                      "apart")
 
 
 def on_great_circle(lat1: float, lon1: float, lat2: float, lon2: float,

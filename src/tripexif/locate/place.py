@@ -53,7 +53,7 @@ def place(photos: Sequence[Photo], settings: PlacementSettings, time: TimeSettin
     if track is not None and len(track) and targets:
         import numpy as np
 
-        from tripexif.locate.track import PLACED
+        from tripexif.locate.track import PLACED, track_how
 
         instants = np.array([out[i].time_utc.timestamp() for i in targets])  # type: ignore[union-attr]
         found = track.locate(instants, settings)
@@ -61,6 +61,7 @@ def place(photos: Sequence[Photo], settings: PlacementSettings, time: TimeSettin
             if found.why[n] == PLACED:
                 out[i] = out[i].with_position(float(found.lat[n]), float(found.lon[n]),
                                               "track", round(float(found.error_m[n]), 1))
+                out[i] = out[i]._replace(place_note=track_how(found, n))
             else:
                 notes[i] = "track: " + _track_note(found, n, settings)
     for i in targets:
@@ -73,7 +74,7 @@ def place(photos: Sequence[Photo], settings: PlacementSettings, time: TimeSettin
             out[i] = out[i]._replace(place_note=note)
         else:
             out[i] = out[i].with_position(where.lat, where.lon, where.source,
-                                          round(where.error_m, 1))
+                                          round(where.error_m, 1))._replace(place_note=where.how)
     something = len(reference) > 0 or (track is not None and len(track) > 0)
     for i, photo in enumerate(out):
         if photo.placed:

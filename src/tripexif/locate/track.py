@@ -21,6 +21,8 @@ WALK_M_S = 1.5  # how far a traveller may have gone from a fix, per second, on f
 
 # why a lookup found no position (Located.why)
 PLACED, NO_FIX, GAP, JUMP = 0, 1, 2, 3
+# how a position was found (Located.how)
+BETWEEN, FIX_BEFORE, FIX_AFTER = 0, 1, 2
 
 
 class Located(NamedTuple):
@@ -34,6 +36,7 @@ class Located(NamedTuple):
     before: Floats
     after: Floats
     span_km: Floats  # the distance between the fixes around (a jump's)
+    how: npt.NDArray[np.int8]  # placed: BETWEEN the fixes around, or the FIX_BEFORE/AFTER
 
 
 class Track:
@@ -69,7 +72,8 @@ class Track:
         why = np.full(t.shape, NO_FIX, dtype=np.int8)
         if n == 0:
             nan = np.full(t.shape, np.nan)
-            return Located(out_lat, out_lon, error, why, nan, nan.copy(), nan.copy())
+            return Located(out_lat, out_lon, error, why, nan, nan.copy(), nan.copy(),
+                           np.zeros(t.shape, dtype=np.int8))
         after_i = np.searchsorted(self.times, t, side="left")
         before_i = np.where(
             (after_i < n) & (self.times[np.minimum(after_i, n - 1)] == t), after_i, after_i - 1)
@@ -100,15 +104,18 @@ class Track:
         take_a = near_a & (~near_b | (to_after < to_before))
         take_b = near_b & ~take_a
         speed = np.where(jump, np.minimum(span / np.maximum(gap, 1.0), 300.0), WALK_M_S)
-        for take, index, seconds in ((take_b, b, to_before), (take_a, a, to_after)):
+        how = np.full(t.shape, BETWEEN, dtype=np.int8)
+        for take, index, seconds, code in ((take_b, b, to_before, FIX_BEFORE),
+                                           (take_a, a, to_after, FIX_AFTER)):
             out_lat[take], out_lon[take] = self.lats[index][take], self.lons[index][take]
             error[take] = GPS_ERROR_M + seconds[take] * speed[take]
             why[take] = PLACED
+            how[take] = code
         left = why != PLACED
         why[left & between & jump] = JUMP
         why[left & between & ~jump & (gap > limit)] = GAP
         return Located(out_lat, out_lon, error, why, to_before, to_after,
-                       np.where(between, span / 1000.0, np.nan))
+                       np.where(between, span / 1000.0, np.nan), how)
 
     def stays(self, radius_m: float = 200.0, min_seconds: float = 300.0,
               step_seconds: float = 60.0) -> list[tuple[float, float, float, float]]:
@@ -131,6 +138,20 @@ class Track:
                                 float(lats[start]), float(lons[start])))
                 start = i
         return out
+
+
+def track_how(found: Located, n: int) -> str:
+    """How the ``n``-th position was found, in words."""
+    from tripexif.locate.photos import duration_text
+
+    before, after = float(found.before[n]), float(found.after[n])
+    if found.how[n] == FIX_BEFORE:
+        return f"the track's fix {duration_text(before)} before"
+    if found.how[n] == FIX_AFTER:
+        return f"the track's fix {duration_text(after)} after"
+    if before == 0:
+        return "a track fix at that instant"
+    return f"between track fixes {duration_text(before + after)} apart"
 
 
 def distance_m(lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike,
