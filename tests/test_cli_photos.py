@@ -31,12 +31,13 @@ def test_photos_jsonl(run, trip):
         '"time_local": "2025-04-02T09:10:00+09:00", "time_utc": "2025-04-02T00:10:00Z", '
         '"timezone": "Asia/Tokyo", "time_source": "offset_tag", "camera": "Apple iPhone 15", '
         '"kind": "photo", "error": null, "time_flag": null, "gps_note": null, "skipped": null, '
-        '"time_field": "exif", "gps_source": "exif"}\n'
+        '"time_field": "exif", "gps_source": "exif", "gps_error_m": null, "place_note": null}\n'
         '{"path": "nogps.heic", "lat": null, "lon": null, "alt": null, '
         '"time_local": "2025-04-02T10:00:00+09:00", "time_utc": "2025-04-02T01:00:00Z", '
         '"timezone": null, "time_source": "offset_tag", "camera": "Apple iPhone 15", '
         '"kind": "photo", "error": null, "time_flag": null, "gps_note": null, "skipped": null, '
-        '"time_field": "exif", "gps_source": null}\n'
+        '"time_field": "exif", "gps_source": null, "gps_error_m": null, '
+        '"place_note": "no located photo within 30 min (the nearest is 50 min away)"}\n'
     )
 
 
@@ -45,12 +46,13 @@ def test_photos_csv_walks_the_folder_and_keeps_going_past_broken_files(run, trip
     assert result.exit_code == 0
     assert result.stdout == (
         "path,lat,lon,alt,time_local,time_utc,timezone,time_source,camera,kind,error,"
-        "time_flag,gps_note,skipped,time_field,gps_source\n"
-        "./broken.jpg,,,,,,,floating,,photo,file is truncated before its image data,,,,,\n"
+        "time_flag,gps_note,skipped,time_field,gps_source,gps_error_m,place_note\n"
+        "./broken.jpg,,,,,,,floating,,photo,file is truncated before its image data,,,,,,,\n"
         "./kyoto.jpg,35.0037,135.7788,45.5,2025-04-02T09:10:00+09:00,2025-04-02T00:10:00Z,"
-        "Asia/Tokyo,offset_tag,Apple iPhone 15,photo,,,,,exif,exif\n"
+        "Asia/Tokyo,offset_tag,Apple iPhone 15,photo,,,,,exif,exif,,\n"
         "./nogps.heic,,,,2025-04-02T10:00:00+09:00,2025-04-02T01:00:00Z,,offset_tag,"
-        "Apple iPhone 15,photo,,,,,exif,\n"
+        "Apple iPhone 15,photo,,,,,exif,,,no located photo within 30 min (the nearest is "
+        "50 min away)\n"
     )
 
 

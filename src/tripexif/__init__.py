@@ -6,6 +6,8 @@ The library API (see README "Use it from Python")::
 
     itinerary = tripexif.scan(["examples/photos"])   # -> Itinerary (days -> stops)
     photos = tripexif.read(["examples/photos"])      # -> list[Photo]
+    cameras = tripexif.clocks(["examples/photos"])   # -> how each camera's clock was set
+    tags = tripexif.geotag(["photos"], tracks=["day.gpx"])  # -> positions for photos without GPS
 
 Names are imported on first use, so ``import tripexif`` (and the CLI's start-up) stays fast.
 """
@@ -20,6 +22,9 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "scan": "tripexif.api",
     "read": "tripexif.api",
+    "clocks": "tripexif.api",
+    "geotag": "tripexif.api",
+    "PlacementSettings": "tripexif.locate",
     "Photo": "tripexif.model",
     "Place": "tripexif.model",
     "Stop": "tripexif.model",
@@ -31,14 +36,16 @@ _EXPORTS = {
     "UsageError": "tripexif.errors",
 }
 __all__ = [
-    "ClusterSettings", "Day", "Itinerary", "Photo", "Place", "Stop", "TimeSettings",
-    "TripexifError", "UsageError", "__version__", "read", "scan",
+    "ClusterSettings", "Day", "Itinerary", "Photo", "Place", "PlacementSettings", "Stop",
+    "TimeSettings", "TripexifError", "UsageError", "__version__", "clocks", "geotag", "read",
+    "scan",
 ]
 
 if TYPE_CHECKING:
-    from tripexif.api import read, scan
+    from tripexif.api import clocks, geotag, read, scan
     from tripexif.clock.times import TimeSettings
     from tripexif.errors import TripexifError, UsageError
+    from tripexif.locate import PlacementSettings
     from tripexif.model import Day, Itinerary, Photo, Place, Stop
     from tripexif.trip.itinerary import ClusterSettings
 

@@ -9,7 +9,8 @@ these functions; ``import tripexif`` exports them (lazily, so start-up stays fas
             print(day.date, stop.arrival, stop.place.display if stop.place else None)
 
 Stages: walk (reading/walk) -> read, through the scan index (reading/pool, store/index) -> time
-(clock/times) -> stops per local day (trip/itinerary) -> names (geocode).
+(clock/times) -> clock alignment and positions for photos without GPS, from track logs and the
+other photos (clock/align, locate) -> stops per local day (trip/itinerary) -> names (geocode).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from tripexif.clock.times import TimeSettings, resolve
 from tripexif.clock.zones import ZoneFinder
 from tripexif.errors import UsageError
+from tripexif.locate import PlacementSettings
 from tripexif.model import Itinerary, Photo
 from tripexif.reading.pool import read_all, usable_cpus
 from tripexif.reading.sidecar import sidecar_path
@@ -38,10 +40,15 @@ from tripexif.store.index import (
 from tripexif.trip.itinerary import ClusterSettings, build
 
 if TYPE_CHECKING:
+    from tripexif.clock.align import Alignment
+    from tripexif.clock.report import ClockReport
     from tripexif.geocode.base import Geocoder
     from tripexif.geocode.nearby import NearbyFinder
+    from tripexif.locate.geotag import Geotag
+    from tripexif.locate.track import Track
 
 PathArg = str | os.PathLike[str]
+PLACEMENT = PlacementSettings()  # the library places photos without GPS by default
 Progress = Callable[[int, int], None]  # (files done, files in all)
 
 
@@ -50,12 +57,16 @@ class PhotoSet(NamedTuple):
     warnings: list[str]
     ignored: int = 0  # walked files that are not photos or videos
     read: int = 0  # files actually read (not answered by the index)
+    clocks: tuple[Alignment, ...] = ()  # the camera clocks alignment looked at
 
 
 def read(
     paths: Iterable[PathArg],
     *,
     time: TimeSettings | None = None,
+    tracks: Iterable[PathArg] = (),
+    placement: PlacementSettings | None = PLACEMENT,
+    clustering: ClusterSettings | None = None,
     jobs: int | None = None,
     cache: bool | Index = True,
     progress: Progress | None = None,
@@ -64,14 +75,98 @@ def read(
     folders walked recursively), with its position and its resolved times.
 
     ``time``: the camera clock rules (:class:`~tripexif.clock.times.TimeSettings`);
+    ``tracks``: track log files (or folders of them) to place photos without GPS by;
+    ``placement``: how far positions are carried to such photos
+    (:class:`~tripexif.locate.PlacementSettings`; None: not placed, and no camera clock
+    is aligned); ``clustering``: the stops a photo may join;
     ``jobs``: reading processes (default: the usable CPUs); ``cache``: use the scan index in
     the user cache folder (True), a given :class:`~tripexif.store.index.Index`, or none
     (False); ``progress(done, total)`` is called as files are read.
     Raises :class:`~tripexif.errors.UsageError` when a path does not exist."""
+    return _placed(paths, time, tracks, placement, clustering, jobs, cache, progress).photos
+
+
+def clocks(
+    paths: Iterable[PathArg],
+    *,
+    time: TimeSettings | None = None,
+    tracks: Iterable[PathArg] = (),
+    placement: PlacementSettings = PLACEMENT,
+    clustering: ClusterSettings | None = None,
+    jobs: int | None = None,
+    cache: bool | Index = True,
+    progress: Progress | None = None,
+) -> list[ClockReport]:
+    """Per camera body under ``paths``: how its clock was worked out (offset tags, GPS, its
+    zone setting, alignment on the other devices' stops and ``tracks``, the user's rules),
+    its offset from UTC and how sure that is, drift, and the ``--clock-offset`` that pins
+    it (:class:`~tripexif.clock.report.ClockReport`). Arguments as for :func:`read`."""
+    from tripexif.clock.report import clock_reports
+
+    photoset = _placed(paths, time, tracks, placement, clustering, jobs, cache, progress)
+    return clock_reports(photoset.photos, photoset.clocks)
+
+
+def _placed(paths: Iterable[PathArg], time: TimeSettings | None, tracks: Iterable[PathArg],
+            placement: PlacementSettings | None, clustering: ClusterSettings | None,
+            jobs: int | None, cache: bool | Index, progress: Progress | None) -> PhotoSet:
+    """The photos read, timed, aligned and placed (for the functions that report on them);
+    its warnings begin with those of the track files that could not be used."""
     names = _existing(paths)
+    track, warnings = load_tracks(tracks)
     with _index(cache) as index:
-        return load(names, time or TimeSettings(), jobs=jobs or usable_cpus(), index=index,
-                    progress=progress).photos
+        photoset = load(names, time or TimeSettings(), jobs=jobs or usable_cpus(), index=index,
+                        progress=progress, placement=placement, track=track,
+                        clustering=clustering)
+    return photoset._replace(warnings=warnings + photoset.warnings)
+
+
+def geotag(
+    paths: Iterable[PathArg],
+    *,
+    time: TimeSettings | None = None,
+    tracks: Iterable[PathArg] = (),
+    placement: PlacementSettings = PLACEMENT,
+    clustering: ClusterSettings | None = None,
+    write_xmp: bool = False,
+    warn: Callable[[str], None] | None = None,
+    jobs: int | None = None,
+    cache: bool | Index = True,
+    progress: Progress | None = None,
+) -> list[Geotag]:
+    """Per photo under ``paths`` without a position of its own: the position tripexif gives
+    it and why, or why none (:class:`~tripexif.locate.geotag.Geotag`). With ``write_xmp``,
+    each placed photo's position is written to its XMP sidecar (``IMG_1234.CR2.xmp``, or
+    merged into the sidecar it has); ``warn`` hears of the run's warnings (a track file
+    that could not be used, a camera clock, a sidecar that could not be written).
+    The photos themselves are never written. Other arguments as for :func:`read`."""
+    from tripexif.locate.geotag import geotags, write_sidecars
+
+    photoset = _placed(paths, time, tracks, placement, clustering, jobs, cache, progress)
+    say = warn or (lambda message: None)
+    for message in photoset.warnings:
+        say(message)
+    tags = geotags(photoset.photos)
+    if write_xmp:
+        tags = write_sidecars(tags, say)
+    return tags
+
+
+def load_tracks(paths: Iterable[PathArg]) -> tuple[Track | None, list[str]]:
+    """The merged track of the track log files under ``paths`` (None when none is given),
+    with a warning per file that could not be used (naming it, and the line)."""
+    names = [os.fspath(p) for p in ([paths] if isinstance(paths, (str, os.PathLike))
+                                    else paths)]
+    if not names:
+        return None, []
+    for name in names:
+        if not os.path.exists(name):
+            raise UsageError(f"{name!r}: no such track file or folder")
+    from tripexif.locate.track import Track
+    from tripexif.locate.tracks import read_tracks
+
+    files, warnings = read_tracks(names)
+    return Track.merged([f.fixes for f in files]), warnings
 
 
 def scan(
@@ -79,6 +174,8 @@ def scan(
     *,
     time: TimeSettings | None = None,
     clustering: ClusterSettings | None = None,
+    tracks: Iterable[PathArg] = (),
+    placement: PlacementSettings | None = PLACEMENT,
     geocoder: str | Geocoder = "offline",
     geocoder_options: Mapping[str, str] | None = None,
     language: str | None = None,
@@ -101,9 +198,11 @@ def scan(
     :class:`~tripexif.trip.itinerary.ClusterSettings`. ``nearby``: a
     :class:`~tripexif.geocode.nearby.NearbyFinder` to list places to see and to eat near each
     stop (see :func:`tripexif.geocode.compose.make_nearby`). Warnings (camera clocks, a failed
-    online service) are in ``itinerary.warnings``. Other arguments as for :func:`read`."""
+    online service) are in ``itinerary.warnings``. Photos without GPS are placed (and
+    unknown camera clocks aligned) by ``tracks`` and the other photos unless
+    ``placement=None``. Other arguments as for :func:`read`."""
     names = _existing(paths)
-    warnings: list[str] = []
+    track, warnings = load_tracks(tracks)
     with _index(cache) as index:
         if isinstance(geocoder, str):
             from tripexif.geocode.compose import make_geocoder
@@ -113,7 +212,8 @@ def scan(
         else:
             coder = geocoder
         photoset = load(names, time or TimeSettings(), jobs=jobs or usable_cpus(), index=index,
-                        progress=progress)
+                        progress=progress, placement=placement, track=track,
+                        clustering=clustering)
         itinerary = build(photoset.photos, clustering or ClusterSettings(), coder,
                           photoset.warnings, nearby, keep_duplicates=keep_duplicates)
         if index is not None:  # said while naming (a place-name write that failed)
@@ -188,8 +288,13 @@ def load(
     index: Index | None = None,
     zones: ZoneFinder | None = None,
     progress: Progress | None = None,
+    placement: PlacementSettings | None = None,
+    track: Track | None = None,
+    clustering: ClusterSettings | None = None,
 ) -> PhotoSet:
-    """Read every file under ``paths`` (through ``index`` when given) and resolve times.
+    """Read every file under ``paths`` (through ``index`` when given) and resolve times;
+    with ``placement``, align the unknown camera clocks and place the photos without GPS
+    (by ``track`` and the other photos; ``clustering`` gives the stops they may join).
 
     Paths that do not exist become records with an error (the CLI checks its arguments
     first; paths read from standard input may vanish). The index's warnings (a cache that
@@ -236,6 +341,15 @@ def load(
     ignored = sum(1 for p in records if p is None)
     finder = zones or ZoneFinder(index)
     resolved, warnings = resolve(photos, settings, finder.name_at)
+    clocks: tuple[Alignment, ...] = ()
+    if placement is not None:
+        from tripexif.locate.place import place
+
+        done = place(resolved, placement, settings, clustering or ClusterSettings(),
+                     finder.name_at, track)
+        resolved = done.photos
+        warnings.extend(done.warnings)
+        clocks = tuple(done.clocks)
     finder.save()
     unmatched = settings.unmatched(p.camera for p in photos)
     if unmatched:
@@ -245,4 +359,4 @@ def load(
             f"did nothing; cameras seen: {', '.join(cameras) if cameras else 'none'}")
     if index:
         warnings.extend(index.take_warnings())
-    return PhotoSet(resolved, warnings, ignored, read=len(todo))
+    return PhotoSet(resolved, warnings, ignored, read=len(todo), clocks=clocks)

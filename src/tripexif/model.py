@@ -59,6 +59,9 @@ class Photo(NamedTuple):
     # raw.gps_field), and an honest estimate of the error in metres
     gps_source: str | None = None
     gps_error_m: float | None = None
+    # how the placing stage placed a photo that has no position of its own, or why it
+    # could not, in words
+    place_note: str | None = None
 
     @property
     def located(self) -> bool:
@@ -82,7 +85,7 @@ class Photo(NamedTuple):
         """This record with its time fields set."""
         return Photo(self.path, self.kind, self.lat, self.lon, self.alt, self.camera, self.raw,
                      local, utc, zone, source, flag, self.gps_note, self.skipped, self.error,
-                     self.gps_source, self.gps_error_m)
+                     self.gps_source, self.gps_error_m, self.place_note)
 
     def with_position(self, lat: float, lon: float, source: str,
                       error_m: float | None) -> Photo:

@@ -22,6 +22,7 @@ from tripexif.cli.params import (
     geocoder_options,
     given,
     nearby_options,
+    placement_options,
     share_options,
 )
 from tripexif.errors import UsageError
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from datetime import timedelta
 
     from tripexif.api import PhotoSet
+    from tripexif.cli.placing import Placing
     from tripexif.clock.times import TimeSettings
     from tripexif.export import Format, Options
     from tripexif.model import Itinerary
@@ -95,15 +97,18 @@ def input_paths(paths: Sequence[str], null: bool) -> list[str]:
 
 
 def load_photos(ctx: Context, paths: Sequence[str], null: bool,
-                settings: TimeSettings) -> tuple[PhotoSet, list[str]]:
-    """Walk, read and time the photos; with the paths this run was given."""
+                settings: TimeSettings, place: Placing | None = None,
+                ) -> tuple[PhotoSet, list[str]]:
+    """Walk, read and time the photos (and place those without GPS, with ``place``); with
+    the paths this run was given."""
     from tripexif.api import load
     from tripexif.reading.pool import usable_cpus
 
     arguments = input_paths(paths, null)
     with ctx.progress() as progress:
         photoset = load(arguments, settings, jobs=ctx.jobs or usable_cpus(),
-                        index=ctx.index(), progress=progress)
+                        index=ctx.index(), progress=progress,
+                        **(place.load_options() if place else {}))
     for message in photoset.warnings:
         ctx.warn(message)
     return photoset, arguments
@@ -123,19 +128,26 @@ def export_options(ctx: Context, **settings: Any) -> Options:
 @cli.command()
 @click.argument("paths", nargs=-1, type=PATHS)
 @format_option("photos")
+@placement_options
 @common_options
 @handle_errors
-def photos(paths: tuple[str, ...], fmt: str | None, output: str | None, null: bool,
+def photos(paths: tuple[str, ...], fmt: str | None, track: tuple[str, ...],
+           max_interpolation: timedelta, max_extrapolation: timedelta,
+           output: str | None, null: bool,
            camera_tz: tuple[tuple[str, str], ...], clock_offset: tuple[tuple[str, Any], ...],
            default_tz: str | None, jobs: int | None, no_cache: bool, quiet: bool,
            progress: bool | None) -> None:
-    """One record per photo or video: position, times, camera, or why it could not be read."""
+    """One record per photo or video: position, times, camera, or why it could not be read.
+
+    A photo without GPS is placed by --track logs and the other photos (gps_source)."""
     from tripexif import export
+    from tripexif.cli.placing import placing
 
     chosen = export.choose("photos", output, fmt, "table")
     ctx = Context(quiet, progress, jobs, no_cache, output)
+    place = placing(ctx, track, max_interpolation, max_extrapolation)
     photoset, arguments = load_photos(ctx, paths, null,
-                                      time_settings(camera_tz, clock_offset, default_tz))
+                                      time_settings(camera_tz, clock_offset, default_tz), place)
     emit(ctx, chosen, photoset.photos, export_options(ctx), arguments, photoset)
 
 
@@ -204,11 +216,12 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
 
 def make_itinerary(ctx: Context, paths: Sequence[str], null: bool, settings: TimeSettings,
                    clustering: Any, coder: Any, nearby: Any = None,
-                   keep_duplicates: bool = False) -> tuple[Itinerary, list[str], PhotoSet]:
-    """Load the photos, build the itinerary, advise on stderr."""
+                   keep_duplicates: bool = False, place: Placing | None = None,
+                   ) -> tuple[Itinerary, list[str], PhotoSet]:
+    """Load (and place) the photos, build the itinerary, advise on stderr."""
     from tripexif.trip.itinerary import build
 
-    photoset, arguments = load_photos(ctx, paths, null, settings)
+    photoset, arguments = load_photos(ctx, paths, null, settings, place)
     itinerary = build(photoset.photos, clustering, coder, photoset.warnings, nearby,
                       keep_duplicates=keep_duplicates)
     advise(ctx, itinerary, photoset.ignored)
@@ -243,13 +256,15 @@ def clustering_settings(stop_radius: float, max_gap: timedelta, min_stop_photos:
 @click.argument("paths", nargs=-1, type=PATHS)
 @format_option("scan")
 @cluster_options
+@placement_options
 @geocoder_options
 @nearby_options
 @share_options
 @common_options
 @handle_errors
 def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: timedelta,
-         min_stop_photos: int, keep_duplicates: bool, geocoder: str,
+         min_stop_photos: int, keep_duplicates: bool, track: tuple[str, ...],
+         max_interpolation: timedelta, max_extrapolation: timedelta, geocoder: str,
          geocoder_option: tuple[tuple[str, str], ...],
          language: str | None, online_budget: float, nearby: bool, nearby_count: int,
          nearby_radius: int,
@@ -274,10 +289,13 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
         for option in ("nearby_count", "nearby_radius", "overpass_url"):
             if given(option):
                 ctx.warn(f"--{option.replace('_', '-')} does nothing without --nearby")
+    from tripexif.cli.placing import placing
+
+    clustering = clustering_settings(stop_radius, max_gap, min_stop_photos)
     itinerary, arguments, photoset = make_itinerary(
         ctx, paths, null, time_settings(camera_tz, clock_offset, default_tz),
-        clustering_settings(stop_radius, max_gap, min_stop_photos), coder, finder,
-        keep_duplicates)
+        clustering, coder, finder, keep_duplicates,
+        placing(ctx, track, max_interpolation, max_extrapolation, clustering))
     emit(ctx, chosen, itinerary, export_options(ctx, full_paths=full_paths), arguments,
          photoset)
 
@@ -292,13 +310,15 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
               help="Show the photos' small embedded EXIF thumbnails in popups (off by default: "
                    "they put your pictures in the file).")
 @cluster_options
+@placement_options
 @geocoder_options
 @share_options
 @common_options
 @handle_errors
 def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: str | None,
                 thumbnails: bool, stop_radius: float, max_gap: timedelta,
-                min_stop_photos: int, keep_duplicates: bool, geocoder: str,
+                min_stop_photos: int, keep_duplicates: bool, track: tuple[str, ...],
+                max_interpolation: timedelta, max_extrapolation: timedelta, geocoder: str,
                 geocoder_option: tuple[tuple[str, str], ...], language: str | None,
                 online_budget: float, full_paths: bool, output: str | None, null: bool,
                 camera_tz: tuple[tuple[str, str], ...],
@@ -317,10 +337,13 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
         raise UsageError(f"-o {output!r}: the map is an HTML file; name it *.html")
     coder = make_geocoder(ctx, geocoder, geocoder_option, language,
                           online_budget_for(online_budget, geocoder))
+    from tripexif.cli.placing import placing
+
+    clustering = clustering_settings(stop_radius, max_gap, min_stop_photos)
     itinerary, arguments, photoset = make_itinerary(
         ctx, paths, null, time_settings(camera_tz, clock_offset, default_tz),
-        clustering_settings(stop_radius, max_gap, min_stop_photos), coder,
-        keep_duplicates=keep_duplicates)
+        clustering, coder, keep_duplicates=keep_duplicates,
+        place=placing(ctx, track, max_interpolation, max_extrapolation, clustering))
     thumbnail: Callable[[str], bytes | None] | None = None
     if thumbnails:
         from tripexif.reading.thumbnails import embedded_thumbnail
@@ -395,3 +418,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             cli.main(args=list(argv) if argv is not None else None, prog_name="tripexif")
     except KeyboardInterrupt as exc:
         interrupted(exc)
+
+
+from tripexif.cli import clocks, geotag  # noqa: E402, F401  (commands that register themselves)

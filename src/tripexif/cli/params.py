@@ -249,3 +249,23 @@ def given(name: str) -> bool:
     ctx = click.get_current_context()
     source = ctx.get_parameter_source(name)
     return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def placement_options(func: F) -> F:
+    """Positions for photos without GPS (issue 13): track logs and how far to carry them."""
+    return _apply(func, [
+        click.option("--track", "track", multiple=True, metavar="FILE",
+                     type=click.Path(exists=True, dir_okay=True, readable=False),
+                     help="A track log to place photos without GPS by: GPX, KML/KMZ, "
+                          "GeoJSON, NMEA, Google location history (Records.json, Timeline), "
+                          "CSV; told apart by content. A folder takes every track file in "
+                          "it. Repeatable."),
+        click.option("--max-interpolation", type=Duration(), default="30m", show_default=True,
+                     metavar="DURATION",
+                     help="Interpolate a position only between fixes (or located photos) at "
+                          "most this far apart."),
+        click.option("--max-extrapolation", type=Duration(), default="5m", show_default=True,
+                     metavar="DURATION",
+                     help="Take the nearest fix this long before a track starts, after it "
+                          "ends or beside a gap."),
+    ])

@@ -15,7 +15,10 @@ Rules, first match wins (``time_source``):
    model, and its serial number when the photo has one (``RawTimes.serial``): two travellers'
    cameras of one model are two clocks;
 6. ``zone_from_location``: the wall clock read in the zone at the photo's position;
-7. ``user`` with --default-tz, else ``floating`` (no instant; never the machine's zone).
+7. ``alignment``: a camera body with no GPS and no zone in its files, whose clock offset
+   clock/align.py works out from the other devices' stops or a track (after this module,
+   when the photos are placed: see tripexif.locate); it overrules a --default-tz guess;
+8. ``user`` with --default-tz, else ``floating`` (no instant; never the machine's zone).
 Videos without a local time use their container's UTC creation time (``video_utc``).
 The local time is always the instant in the zone at the photo's position when it has one.
 """
@@ -185,6 +188,9 @@ def _body(photo: Photo) -> str | None:
     return f"{photo.camera}\x00{serial}" if serial else photo.camera
 
 
+body = _body  # public: the clock stages after this one (clock/align.py) key on it too
+
+
 def _labels(photos: Sequence[Photo]) -> dict[str, str]:
     """{body: how warnings name it}: the camera name, with "serial …" only when photos of
     another body of the same name are there too."""
@@ -199,6 +205,9 @@ def _labels(photos: Sequence[Photo]) -> dict[str, str]:
             serial = body.partition("\x00")[2]
             labels[body] = f"{camera} (serial {serial})" if serial and len(keys) > 1 else camera
     return labels
+
+
+body_labels = _labels
 
 
 def _profiles(
@@ -293,6 +302,21 @@ def _finish(
     else:
         show, name = timezone.utc, "UTC"
     return photo.with_time(fix.instant.astimezone(show), fix.instant, name, fix.source)
+
+
+def at_position(photo: Photo, zone_name: str | None) -> Photo:
+    """A photo placed at a position by tripexif (tripexif.locate): its local time is its
+    instant in the zone there, as for a photo with GPS of its own (at sea, its own offset
+    decides when it has one)."""
+    if photo.time_utc is None or zone_name is None:
+        return photo
+    own = photo.time_local.tzinfo if photo.time_local is not None else None
+    if _at_sea(zone_name) and own is not None:
+        return photo.with_time(photo.time_utc.astimezone(own), photo.time_utc,
+                               _offset_name(own), photo.time_source, photo.time_flag)
+    zone = get_zone(zone_name)
+    return photo.with_time(photo.time_utc.astimezone(zone), photo.time_utc,
+                           _shown_zone(zone_name), photo.time_source, photo.time_flag)
 
 
 def _at_sea(zone_name: str | None) -> bool:

@@ -12,7 +12,8 @@ PHOTO_FIELDS = (
     "path", "lat", "lon", "alt", "time_local", "time_utc", "timezone", "time_source",
     "camera", "kind", "error",
 )
-EXTRA_FIELDS = ("time_flag", "gps_note", "skipped", "time_field", "gps_source")
+EXTRA_FIELDS = ("time_flag", "gps_note", "skipped", "time_field", "gps_source", "gps_error_m",
+                "place_note")
 
 
 def text_path(path: str) -> str:
@@ -73,7 +74,10 @@ def photo_record(photo: Photo) -> dict[str, Any]:
         "gps_note": photo.gps_note,
         "skipped": photo.skipped,
         "time_field": photo.raw.time_field,  # which field gave the wall clock
-        "gps_source": photo.raw.gps_field,  # which field gave the position
+        # where the position came from: the file's field, or how tripexif placed it
+        "gps_source": photo.position_source,
+        "gps_error_m": photo.gps_error_m,  # placed: an estimate of how far off it may be
+        "place_note": photo.place_note,  # no GPS of its own: how it was placed, or why not
     }
     return record
 
@@ -110,6 +114,7 @@ def stop_record(stop: Stop) -> dict[str, Any]:
     if stop.kind == "stop":
         base["photos"] = len(stop.photos)
         base["shots"] = stop.shots
+    base["placed"] = stop.placed  # files placed by tripexif (no position of their own)
     base.update(
         place=place_text(stop),
         country_code=stop.place.country_code if stop.place else None,
@@ -182,5 +187,7 @@ def itinerary_record(itinerary: Itinerary) -> dict[str, Any]:
 
 def unlocated_reason(photo: Photo) -> str:
     if photo.gps_note:
-        return f"GPS position rejected: {photo.gps_note}"
-    return "no GPS position in the file"
+        reason = f"GPS position rejected: {photo.gps_note}"
+    else:
+        reason = "no GPS position in the file"
+    return f"{reason}; not placed: {photo.place_note}" if photo.place_note else reason

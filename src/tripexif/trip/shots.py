@@ -10,8 +10,9 @@
 
 Moments are compared as instants (``Photo.time_utc``) when both files have one, else as the
 camera's wall clock (the capture time as written, else ``time_local``); a file with no time
-is its own shot. A shot's first photo gives its position and time: a located one, then one
-with a local time, then one with an instant, then a JPEG/HEIC before a RAW, then by path.
+is its own shot. A shot's first photo gives its position and time: a located one (its own
+GPS before a position tripexif placed it at), then one with a local time, then one with an
+instant, then a JPEG/HEIC before a RAW, then by path.
 
 Only files that could be duplicates are looked at on disk: a file is stat'ed when another
 file of its camera has its moment, and its bytes sampled only when one of them also has its
@@ -107,8 +108,8 @@ def single(photos: Sequence[Photo]) -> list[Shot]:
     return [Shot((p,)) for p in photos]
 
 
-def _representative(photo: Photo) -> tuple[bool, bool, bool, bool, str]:
-    return (not photo.located, photo.time_local is None, photo.time_utc is None,
+def _representative(photo: Photo) -> tuple[bool, bool, bool, bool, bool, str]:
+    return (not photo.located, photo.placed, photo.time_local is None, photo.time_utc is None,
             is_raw(photo), photo.path)
 
 
