@@ -6,6 +6,7 @@ The library API (see README "Use it from Python")::
 
     itinerary = tripexif.scan(["examples/photos"])   # -> Itinerary (days -> stops)
     photos = tripexif.read(["examples/photos"])      # -> list[Photo]
+    trips = tripexif.trips(["~/Pictures"])           # -> tuple[Trip, ...] away from home
 
 Names are imported on first use, so ``import tripexif`` (and the CLI's start-up) stays fast.
 """
@@ -20,6 +21,13 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "scan": "tripexif.api",
     "read": "tripexif.api",
+    "trips": "tripexif.api",
+    "Trip": "tripexif.model",
+    "Leg": "tripexif.model",
+    "Night": "tripexif.model",
+    "Home": "tripexif.model",
+    "TripSettings": "tripexif.trip.trips",
+    "Selection": "tripexif.trip.trips",
     "Photo": "tripexif.model",
     "Place": "tripexif.model",
     "Stop": "tripexif.model",
@@ -33,14 +41,16 @@ _EXPORTS = {
 __all__ = [
     "ClusterSettings", "Day", "Itinerary", "Photo", "Place", "Stop", "TimeSettings",
     "TripexifError", "UsageError", "__version__", "read", "scan",
+    "trips", "Trip", "Leg", "Night", "Home", "TripSettings", "Selection",
 ]
 
 if TYPE_CHECKING:
-    from tripexif.api import read, scan
+    from tripexif.api import read, scan, trips
     from tripexif.clock.times import TimeSettings
     from tripexif.errors import TripexifError, UsageError
-    from tripexif.model import Day, Itinerary, Photo, Place, Stop
+    from tripexif.model import Day, Home, Itinerary, Leg, Night, Photo, Place, Stop, Trip
     from tripexif.trip.itinerary import ClusterSettings
+    from tripexif.trip.trips import Selection, TripSettings
 
 
 def __getattr__(name: str) -> Any:

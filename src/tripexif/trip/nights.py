@@ -1,0 +1,70 @@
+"""Where each night was spent: the last stop of the evening and the first of the next morning
+at the same place, or a place the traveller came back to on several evenings; else unknown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence, Set
+from datetime import date
+
+from tripexif.model import Day, Night, Stop
+from tripexif.trip.geo import distance_km
+
+SAME_PLACE_KM = 0.4  # evening and morning this close: the same bed
+RETURN_WINDOW_DAYS = 7  # evenings this many days apart or less can show a base
+
+
+def _places(day: Day, grounded: Set[int]) -> list[Stop]:
+    """The day's stops (else its waypoints), leaving out those taken in the air."""
+    points = [s for s in day.stops if id(s) not in grounded]
+    return [s for s in points if s.kind == "stop"] or points
+
+
+def evening(day: Day, airborne: Set[int] = frozenset()) -> Stop | None:
+    places = _places(day, airborne)
+    return places[-1] if places else None
+
+
+def morning(day: Day, airborne: Set[int] = frozenset()) -> Stop | None:
+    places = _places(day, airborne)
+    return places[0] if places else None
+
+
+def _ordinal(text: str) -> int:
+    return date.fromisoformat(text).toordinal()
+
+
+def nights(days: Sequence[Day], airborne: Set[int] = frozenset()) -> list[Night | None]:
+    """For each of ``days`` (in date order), where the night after it was spent, or None
+    when nothing says. ``airborne``: ids of the stops taken in the air (never a bed)."""
+    evenings = [evening(d, airborne) for d in days]
+    ordinals = [_ordinal(d.date) for d in days]
+    found: list[Night | None] = [None] * len(days)
+    for i, last in enumerate(evenings):
+        if last is None or i + 1 == len(days) or ordinals[i + 1] != ordinals[i] + 1:
+            continue
+        first = morning(days[i + 1], airborne)
+        if first is not None and distance_km(last.lat, last.lon,
+                                             first.lat, first.lon) <= SAME_PLACE_KM:
+            found[i] = Night(last.lat, last.lon, last.place,
+                             "evening and morning at the same place")
+    for i, last in enumerate(evenings):
+        if found[i] is not None or last is None:
+            continue
+        same = 0
+        j = i - 1
+        while j >= 0 and ordinals[i] - ordinals[j] <= RETURN_WINDOW_DAYS:
+            same += _near(evenings[j], last)
+            j -= 1
+        j = i + 1
+        while j < len(days) and ordinals[j] - ordinals[i] <= RETURN_WINDOW_DAYS:
+            same += _near(evenings[j], last)
+            j += 1
+        if same:
+            found[i] = Night(last.lat, last.lon, last.place,
+                             f"returned to on {same + 1} evenings")
+    return found
+
+
+def _near(other: Stop | None, stop: Stop) -> bool:
+    return other is not None and distance_km(other.lat, other.lon,
+                                             stop.lat, stop.lon) <= SAME_PLACE_KM
