@@ -30,6 +30,7 @@ FERRY_MAX_KMH = 60.0  # door to door: a ferry's 20-45 km/h with the waits at the
 # at least this share of the straight line at open sea (beyond territorial waters, which
 # read as land: see trip/sea.py): over water
 SEA_SHARE = 0.2
+STAY_KM = 0.1  # two places closer than this are one: no leg between them
 
 AtSea = Callable[[float, float], bool]
 
@@ -148,8 +149,10 @@ def ground_mode(a: Stop, b: Stop, km: float, seconds: float,
 def legs(points: Sequence[Stop], flown: dict[int, str], at_sea: AtSea | None = None,
          first: int = 0) -> tuple[Leg, ...]:
     """The legs between consecutive ``points`` (one trip's stops and waypoints in time
-    order). ``flown``: the indices in the library-wide order of points in the air (see
-    :func:`airborne`), ``first`` the library-wide index of ``points[0]``. A run of points in
+    order), but none between two places closer than STAY_KM (a night at the hotel, a
+    lunch at the stop one came from). ``flown``: the indices in the library-wide order of
+    points in the air (see :func:`airborne`), ``first`` the library-wide index of
+    ``points[0]``. A run of points in
     the air is one flight leg from the last point on the ground to the next."""
     out: list[Leg] = []
     i = 0
@@ -175,6 +178,7 @@ def legs(points: Sequence[Stop], flown: dict[int, str], at_sea: AtSea | None = N
         else:
             mode, why = ground_mode(a, b, km, seconds, at_sea)
             path = ((round(a.lat, 5), round(a.lon, 5)), (round(b.lat, 5), round(b.lon, 5)))
-        out.append(Leg(a, b, km, max(0.0, seconds), mode, why, path))
+        if mode == "flight" or km >= STAY_KM:  # not a stay at one place overnight
+            out.append(Leg(a, b, km, max(0.0, seconds), mode, why, path))
         i = j
     return tuple(out)

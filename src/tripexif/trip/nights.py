@@ -14,9 +14,8 @@ RETURN_WINDOW_DAYS = 7  # evenings this many days apart or less can show a base
 
 
 def _places(day: Day, grounded: Set[int]) -> list[Stop]:
-    """The day's stops (else its waypoints), leaving out those taken in the air."""
-    points = [s for s in day.stops if id(s) not in grounded]
-    return [s for s in points if s.kind == "stop"] or points
+    """The day's stops and waypoints, leaving out those taken in the air."""
+    return [s for s in day.stops if id(s) not in grounded]
 
 
 def evening(day: Day, airborne: Set[int] = frozenset()) -> Stop | None:
