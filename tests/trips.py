@@ -22,6 +22,7 @@ class Shot:
     device: str = "phone"  # phone: OffsetTimeOriginal; camera: clock in camera_zone + GPS UTC
     camera_zone: str | None = None
     gps_stamp: bool = True
+    alt: float | None = None  # metres above sea level (phone photos)
 
     @property
     def instant(self) -> datetime:
@@ -39,7 +40,7 @@ def write(folder: Path, shots: list[Shot]) -> Path:
             exif = synth.Exif(
                 make="Apple", model="iPhone 15", datetime_original=shot.local,
                 offset_original=f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
-                lat=shot.lat, lon=shot.lon,
+                lat=shot.lat, lon=shot.lon, alt=shot.alt,
                 gps_utc=shot.instant if shot.lat is not None else None,
             )
         elif shot.device == "camera":

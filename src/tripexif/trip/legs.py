@@ -19,6 +19,8 @@ from tripexif.trip.geo import distance_km
 FLIGHT_KMH = 250.0  # faster than this on average ...
 FLIGHT_MIN_KM = 300.0  # ... over more than this: a flight
 CRUISE_KMH = 400.0  # both neighbours at least this fast: the point itself is in the air
+JET_KMH = 500.0  # or one this fast within JET_SPAN_S: no vehicle on the ground does that
+JET_SPAN_S = 1800.0
 ALTITUDE_M = 3000.0  # a photo above this while moving fast: in the air
 ALTITUDE_KMH = 150.0
 MIN_SPAN_KM = 10.0  # speeds over shorter spans are GPS noise, not evidence
@@ -46,12 +48,12 @@ def seconds_between(start: Stop, end: Stop) -> float:
 
 
 def _speed(a: Stop, b: Stop) -> tuple[float, float] | None:
-    """(km, km/h) from ``a`` to ``b`` when the span is long enough to mean something."""
+    """(seconds, km/h) from ``a`` to ``b`` when the span is long enough to mean something."""
     km = distance_km(a.lat, a.lon, b.lat, b.lon)
     seconds = seconds_between(a, b)
     if km < MIN_SPAN_KM or seconds < MIN_SPAN_S:
         return None
-    return km, km / (seconds / 3600)
+    return seconds, km / (seconds / 3600)
 
 
 def _top_altitude(stop: Stop) -> float:
@@ -60,14 +62,19 @@ def _top_altitude(stop: Stop) -> float:
 
 def airborne(points: Sequence[Stop]) -> dict[int, str]:
     """Indices of ``points`` (every stop and waypoint, in time order) taken in the air, with
-    the evidence: the legs on both sides at cruise speed, or the photo high up while moving
-    fast."""
+    the evidence: the legs on both sides at cruise speed, or one at jet speed within half an
+    hour (the first photo after take-off: the leg before it has the wait at the gate), or
+    the photo high up while moving fast."""
     found: dict[int, str] = {}
     for i, point in enumerate(points):
         before = _speed(points[i - 1], point) if i > 0 else None
         after = _speed(point, points[i + 1]) if i + 1 < len(points) else None
         if before and after and min(before[1], after[1]) >= CRUISE_KMH:
             found[i] = f"positions at cruise speed ({min(before[1], after[1]):,.0f} km/h)"
+            continue
+        jet = [s[1] for s in (before, after) if s and s[1] >= JET_KMH and s[0] <= JET_SPAN_S]
+        if jet:
+            found[i] = f"positions at cruise speed ({max(jet):,.0f} km/h)"
             continue
         altitude = _top_altitude(point)
         fast = max((s[1] for s in (before, after) if s), default=0.0)

@@ -252,7 +252,8 @@ def _title(days: Sequence[Day], home: Home | None, air: set[int],
     elif names:
         title = " & ".join(names)
     else:
-        title = countries[0] if countries else f"{len(days)} days from {days[0].date}"
+        span = days[0].date + (f" – {days[-1].date}" if len(days) > 1 else "")
+        title = countries[0] if countries else span
     return tuple(countries), title
 
 
