@@ -50,10 +50,27 @@ def test_a_place_returned_to_on_several_evenings():
 
 
 def test_points_in_the_air_are_never_a_bed():
-    days = [_day("2024-03-21", (21, HOTEL), (23, TEMPLE)), _day("2024-03-22", (8, HOTEL))]
-    assert nights(days)[0] is None
-    air = {id(days[0].stops[1])}
-    assert nights(days, air)[0].place == Place("P35.00")
+    days = [_day("2024-03-21", (21, HOTEL), (22, TEMPLE), (23, HOTEL)),
+            _day("2024-03-22", (8, HOTEL))]
+    assert nights(days)[0].place == Place("P35.00")
+    air = {id(days[0].stops[2])}  # the day ends on a plane: not at the hotel
+    assert nights(days, air)[0] is None
+    days = [_day("2024-03-21", (21, HOTEL), (23, TEMPLE), (23, HOTEL)),
+            _day("2024-03-22", (8, HOTEL))]
+    assert nights(days, {id(days[0].stops[1])})[0].place == Place("P35.00")
+    # the morning's first point in the air: no night on the ground before it
+    days = [_day("2024-03-21", (21, HOTEL)), _day("2024-03-22", (1, TEMPLE), (8, HOTEL))]
+    assert nights(days)[0].evidence == "returned to on 2 evenings"
+    assert nights(days, {id(days[1].stops[0])})[0] is None
+
+
+def test_a_morning_at_home_before_a_flight_is_no_night_at_home():
+    """Photos at home at 08:00, then only from the plane: the night was not at home."""
+    home = (50.1109, 8.6821)
+    days = [_day(f"2024-03-{d}", (8, home), (21, home)) for d in (18, 19, 20)]
+    days.append(_day("2024-03-21", (8, home), (13, TEMPLE)))
+    air = {id(days[-1].stops[1])}
+    assert [n is not None for n in nights(days, air)] == [True, True, True, False]
 
 
 def _night(lat: float, lon: float, place: str = "Home") -> Night:

@@ -19,8 +19,8 @@ from tripexif.trip.geo import distance_km
 FLIGHT_KMH = 250.0  # faster than this on average ...
 FLIGHT_MIN_KM = 300.0  # ... over more than this: a flight
 CRUISE_KMH = 400.0  # both neighbours at least this fast: the point itself is in the air
-JET_KMH = 500.0  # or one this fast within JET_SPAN_S: no vehicle on the ground does that
-JET_SPAN_S = 1800.0
+JET_KMH = 500.0  # or one this fast within an hour: no vehicle on the ground does that
+JET_SPAN_S = 3600.0
 ALTITUDE_M = 3000.0  # a photo above this while moving fast: in the air
 ALTITUDE_KMH = 150.0
 MIN_SPAN_KM = 10.0  # speeds over shorter spans are GPS noise, not evidence
@@ -62,8 +62,8 @@ def _top_altitude(stop: Stop) -> float:
 
 def airborne(points: Sequence[Stop]) -> dict[int, str]:
     """Indices of ``points`` (every stop and waypoint, in time order) taken in the air, with
-    the evidence: the legs on both sides at cruise speed, or one at jet speed within half an
-    hour (the first photo after take-off: the leg before it has the wait at the gate), or
+    the evidence: the legs on both sides at cruise speed, or one at jet speed within an hour
+    (the first photo after take-off: the leg before it has the wait at the gate), or
     the photo high up while moving fast."""
     found: dict[int, str] = {}
     for i, point in enumerate(points):

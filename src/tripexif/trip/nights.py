@@ -19,13 +19,17 @@ def _places(day: Day, grounded: Set[int]) -> list[Stop]:
 
 
 def evening(day: Day, airborne: Set[int] = frozenset()) -> Stop | None:
-    places = _places(day, airborne)
-    return places[-1] if places else None
+    """The day's last place; None when the day ends in the air (a night on the plane)."""
+    if not day.stops or id(day.stops[-1]) in airborne:
+        return None
+    return _places(day, airborne)[-1]
 
 
 def morning(day: Day, airborne: Set[int] = frozenset()) -> Stop | None:
-    places = _places(day, airborne)
-    return places[0] if places else None
+    """The day's first place; None when the day starts in the air."""
+    if not day.stops or id(day.stops[0]) in airborne:
+        return None
+    return _places(day, airborne)[0]
 
 
 def _ordinal(text: str) -> int:
@@ -47,8 +51,10 @@ def nights(days: Sequence[Day], airborne: Set[int] = frozenset()) -> list[Night 
             found[i] = Night(last.lat, last.lon, last.place,
                              "evening and morning at the same place")
     for i, last in enumerate(evenings):
-        if found[i] is not None or last is None:
-            continue
+        if found[i] is not None or last is None or (
+                i + 1 < len(days) and ordinals[i + 1] == ordinals[i] + 1
+                and days[i + 1].stops and id(days[i + 1].stops[0]) in airborne):
+            continue  # no evening, or the night went on in the air
         same = 0
         j = i - 1
         while j >= 0 and ordinals[i] - ordinals[j] <= RETURN_WINDOW_DAYS:
