@@ -10,6 +10,7 @@ import pytest
 
 import tripexif
 from tripexif.errors import UsageError
+from tripexif.trip.home import parse_home
 from tripexif.trip.trips import Selection, TripSettings, select
 
 import library
@@ -204,8 +205,6 @@ def test_select_a_trip_by_id_or_date_and_a_date_range(itinerary):
 
 
 def test_home_given_by_name_or_position(folder):
-    from tripexif.trip.home import parse_home
-
     given = parse_home("Frankfurt am Main, DE")
     assert given.place.name == "Frankfurt am Main" and abs(given.lat - 50.11) < 0.05
     assert parse_home("Zurich").place.country == "Switzerland"  # accents folded
@@ -220,6 +219,11 @@ def test_home_given_by_name_or_position(folder):
     assert itinerary.home.how == "--home" and itinerary.home.place.name == "Heidelberg"
     assert "2024-05-04" in {d.date for d in itinerary.days if d.trip is None}
     assert itinerary.trips[0].start == "2024-03-04"
+    # a home given as LAT,LON is named by the geocoder
+    given = tripexif.scan([folder], cache=False, jobs=1,
+                          trips=TripSettings(home=parse_home("50.1109,8.6821")))
+    assert given.home.place.name == "Frankfurt am Main" and given.home.how == "--home"
+    assert [t.id for t in given.trips] == [t[0] for t in library.TRIPS]
 
 
 def test_a_library_with_no_home_evidence_is_one_trip(tmp_path):
@@ -310,3 +314,28 @@ def test_a_trip_with_no_names_is_titled_by_its_dates(tmp_path):
     itinerary = tripexif.scan([write(tmp_path / "p", shots)], cache=False, jobs=1,
                               geocoder="none")
     assert [t.title for t in itinerary.trips] == ["2024-06-01"]
+
+
+def test_a_night_at_home_ends_a_trip_and_a_night_away_does_not(tmp_path):
+    """Two day trips on two days in a row, home in between, are two trips; a weekend with a
+    night in a hotel is one."""
+    home, wurzburg, bamberg = library.HOME, (49.7913, 9.9534), (49.8988, 10.9028)
+
+    def shots(prefix, day, *stops):
+        return [Shot(f"{prefix}{k}.jpg", datetime.fromisoformat(f"{day}T{clock}"),
+                     library.BERLIN, *where) for k, (clock, where) in enumerate(stops)]
+
+    photos = shots("a", "2024-06-08", ("08:00", home), ("12:00", wurzburg),
+                   ("12:10", wurzburg), ("21:00", home))
+    photos += shots("b", "2024-06-09", ("08:00", home), ("13:00", bamberg),
+                    ("13:10", bamberg), ("20:00", home))
+    photos += shots("c", "2024-06-15", ("10:00", wurzburg), ("22:00", bamberg))
+    photos += shots("d", "2024-06-16", ("08:00", bamberg), ("18:00", home))
+    settings = TripSettings(home=parse_home("50.1109,8.6821"))
+    itinerary = tripexif.scan([write(tmp_path / "weekends", photos)], cache=False, jobs=1,
+                              trips=settings)
+    assert [(t.start, t.end) for t in itinerary.trips] == [
+        ("2024-06-08", "2024-06-08"), ("2024-06-09", "2024-06-09"),
+        ("2024-06-15", "2024-06-16")]
+    assert itinerary.trips[2].days[0].night.place.name == "Bamberg"
+    assert [t.title for t in itinerary.trips] == ["Würzburg", "Bamberg", "Würzburg & Bamberg"]
