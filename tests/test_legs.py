@@ -139,3 +139,12 @@ def test_arcs_are_unwrapped_across_the_date_line():
     # the midpoint of a great circle is on it: Frankfurt-New York passes south of Greenland
     lat, lon = great_circle(*FRA, *JFK, 2)[1]
     assert 52 < lat < 56 and -40 < lon < -25
+
+
+def test_a_hop_across_days_apart_is_no_ferry():
+    sea = Sea()
+    helsinki, tallinn = _stop(60.1640, 24.9560, 10), _stop(59.4440, 24.7660, 12, 30)
+    km = distance_km(60.1640, 24.9560, 59.4440, 24.7660)
+    assert ground_mode(helsinki, tallinn, km, 40 * 86400, sea) == ("ground",
+                                                                   "80.8 km over 40 days")
+    assert ground_mode(helsinki, tallinn, km, 40 * 3600, sea)[0] == "ferry"

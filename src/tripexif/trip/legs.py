@@ -28,6 +28,7 @@ MIN_SPAN_S = 60.0
 WALK_KMH = 7.0  # at most this fast, over at most WALK_KM: on foot
 WALK_KM = 5.0
 FERRY_MIN_KM = 3.0  # a water crossing shorter than this is a bridge as often as a boat
+FERRY_MAX_S = 2 * 86400.0  # longer: days apart, no crossing to speak of
 FERRY_MAX_KMH = 60.0  # door to door: a ferry's 20-45 km/h with the waits at the ports
 # at least this share of the straight line at open sea (beyond territorial waters, which
 # read as land: see trip/sea.py): over water
@@ -138,9 +139,12 @@ def sea_share(a: Stop, b: Stop, at_sea: AtSea) -> float:
 
 def ground_mode(a: Stop, b: Stop, km: float, seconds: float,
                 at_sea: AtSea | None) -> tuple[str, str]:
-    """Walk, ferry or ground for a hop that was not flown, with the evidence."""
+    """Walk, ferry or ground for a hop that was not flown, with the evidence; a hop over
+    more than two days is on the ground (what happened between is not known)."""
     speed = km / (seconds / 3600) if seconds > 0 else None
     shown = f"{speed:,.1f} km/h over {km:,.1f} km" if speed is not None else f"{km:,.1f} km"
+    if seconds > FERRY_MAX_S:  # days apart: how is anyone's guess
+        return "ground", f"{km:,.1f} km over {seconds / 86400:,.0f} days"
     if at_sea is not None and km >= FERRY_MIN_KM and (speed is None or speed <= FERRY_MAX_KMH):
         ends = [s for s in (a, b) if at_sea(s.lat, s.lon)]
         share = sea_share(a, b, at_sea)
