@@ -67,6 +67,10 @@ def test_a_recorded_flight_is_one_flight_leg_with_no_stop_in_the_air(tmp_path):
     assert {s.place.name for s in between} == {f"in flight ({start} → {end})"}
     assert not any("km from" in (s.place.name if s.place else "") for s in trip.stops)
     assert len(flight.path) > 50 and flight.path[0] == (round(FRA[0], 5), round(FRA[1], 5))
+    for day in itinerary.days:  # numbered again after the stop in the air became a waypoint
+        for kind in ("stop", "waypoint"):
+            indices = [s.index for s in day.stops if s.kind == kind]
+            assert indices == list(range(1, len(indices) + 1))
     # the ground legs are left as they are
     assert [leg.mode for leg in trip.legs if leg.mode != "flight"] == ["ground"]
 

@@ -246,6 +246,9 @@ def test_library_api_trips(folder):
                            settings=tripexif.TripSettings(away_km=100))
     # Heidelberg is 78 km from home: no longer away
     assert [t.id for t in trips] == [t[0] for t in library.TRIPS if t[0] != "2024-05-04"]
+    only = tripexif.scan(folder, cache=False, jobs=1, only=tripexif.Selection(trip="2024-04-27"))
+    assert [d.date for d in only.days] == ["2024-04-26", "2024-04-27", "2024-04-28"]
+    assert [t.title for t in only.trips] == ["Finland, Estonia"]
 
 
 def test_trips_command_json_and_csv(run, folder, tmp_path):

@@ -9,7 +9,8 @@ these functions; ``import tripexif`` exports them (lazily, so start-up stays fas
             print(day.date, stop.arrival, stop.place.display if stop.place else None)
 
 Stages: walk (reading/walk) -> read, through the scan index (reading/pool, store/index) -> time
-(clock/times) -> stops per local day (trip/itinerary) -> names (geocode).
+(clock/times) -> stops per local day (trip/itinerary) -> names (geocode) -> home, nights, trips
+and legs (trip/trips).
 """
 
 from __future__ import annotations
