@@ -152,3 +152,42 @@ def test_a_hop_across_days_apart_is_no_ferry():
     assert ground_mode(helsinki, tallinn, km, 40 * 86400, sea) == ("ground",
                                                                    "80.8 km over 40 days")
     assert ground_mode(helsinki, tallinn, km, 40 * 3600, sea)[0] == "ferry"
+
+
+def test_a_gps_glitch_is_not_a_flight(tmp_path):
+    """One photo placed 600 km away between two taken 20 minutes either side of it in
+    Kyoto: no plane goes 1,800 km/h; the glitch stays a place and its legs say what is
+    wrong. An hour either side (600 km/h) it is there and back: not in the air either."""
+    kyoto, station, far = (35.0037, 135.7788), (34.9858, 135.7588), (39.7, 140.1)
+
+    def scan(minutes):
+        start = _utc(2024, 3, 21, 1, 0)
+        shots = [_shot("a.jpg", start, "Asia/Tokyo", *kyoto),
+                 _shot("b.jpg", start + timedelta(minutes=minutes), "Asia/Tokyo", *far),
+                 _shot("c.jpg", start + timedelta(minutes=2 * minutes), "Asia/Tokyo",
+                       *station)]
+        return tripexif.scan([write(tmp_path / f"glitch{minutes}", shots)], cache=False,
+                             jobs=1)
+
+    fast = scan(20)
+    assert len(fast.stops) == 3
+    assert not any(s.place.name.startswith("in flight") for s in fast.stops)
+    legs_ = fast.trips[0].legs
+    assert [leg.mode for leg in legs_] == ["ground", "ground"]
+    assert all(leg.evidence.endswith("faster than an airliner, a position or a time is wrong")
+               for leg in legs_)
+    slow = scan(59)
+    assert len(slow.stops) == 3
+    assert not any(s.place.name.startswith("in flight") for s in slow.stops)
+
+
+def test_faster_than_an_airliner_is_no_evidence_of_flight():
+    """Three positions on one line, 2,000 km an hour apart: a clock or a position is wrong;
+    at 850 km/h the middle one is in the air."""
+    from tripexif.trip.legs import airborne
+
+    line = great_circle(*FRA, *JFK, 2)
+    wrong = [_stop(lat, lon, 10 + k) for k, (lat, lon) in enumerate(line)]
+    assert airborne(wrong) == {}
+    right = [_stop(lat, lon, 10 + 4 * k) for k, (lat, lon) in enumerate(line)]
+    assert airborne(right) == {1: "positions at cruise speed (774 km/h)"}

@@ -9,6 +9,7 @@ arc."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -24,6 +25,8 @@ JET_SPAN_S = 3600.0
 ALTITUDE_M = 3000.0  # a photo above this while moving fast: in the air
 ALTITUDE_KMH = 150.0
 MIN_SPAN_KM = 10.0  # speeds over shorter spans are GPS noise, not evidence
+AIRLINER_KMH = 1300.0  # faster: a wrong position or time (a GPS glitch), not a plane
+SURE_FLIGHT_KM = 1000.0  # a hop this long faster than FLIGHT_KMH was flown, clocks or not
 MIN_SPAN_S = 60.0
 WALK_KMH = 7.0  # at most this fast, over at most WALK_KM: on foot
 WALK_KM = 5.0
@@ -49,10 +52,11 @@ def seconds_between(start: Stop, end: Stop) -> float:
 
 
 def _speed(a: Stop, b: Stop) -> tuple[float, float] | None:
-    """(seconds, km/h) from ``a`` to ``b`` when the span is long enough to mean something."""
+    """(seconds, km/h) from ``a`` to ``b`` when the span is long enough to mean something
+    and no faster than an airliner."""
     km = distance_km(a.lat, a.lon, b.lat, b.lon)
     seconds = seconds_between(a, b)
-    if km < MIN_SPAN_KM or seconds < MIN_SPAN_S:
+    if km < MIN_SPAN_KM or seconds < MIN_SPAN_S or km / (seconds / 3600) > AIRLINER_KMH:
         return None
     return seconds, km / (seconds / 3600)
 
@@ -63,32 +67,45 @@ def _top_altitude(stop: Stop) -> float:
 
 def airborne(points: Sequence[Stop]) -> dict[int, str]:
     """Indices of ``points`` (every stop and waypoint, in time order) taken in the air, with
-    the evidence: the legs on both sides at cruise speed, or one at jet speed within an hour
-    (the first photo after take-off: the leg before it has the wait at the gate), or
-    the photo high up while moving fast."""
+    the evidence: the legs on both sides at cruise speed, or the photo high up while moving
+    fast; then a point next to one of those, reached from it or leaving for it at jet speed
+    within an hour (the first photo after take-off: the leg before it has the wait at the
+    gate). A point far off the way between its neighbours, which are at one place, is a wrong
+    position, not a flight."""
     found: dict[int, str] = {}
+    speeds = [_speed(a, b) for a, b in itertools.pairwise(points)]  # speeds[i]: i -> i + 1
     for i, point in enumerate(points):
-        before = _speed(points[i - 1], point) if i > 0 else None
-        after = _speed(point, points[i + 1]) if i + 1 < len(points) else None
+        before = speeds[i - 1] if i > 0 else None
+        after = speeds[i] if i < len(speeds) else None
+        if before and after and _out_and_back(points[i - 1], point, points[i + 1]):
+            continue
         if before and after and min(before[1], after[1]) >= CRUISE_KMH:
             found[i] = f"positions at cruise speed ({min(before[1], after[1]):,.0f} km/h)"
-            continue
-        jet = [s[1] for s in (before, after) if s and s[1] >= JET_KMH and s[0] <= JET_SPAN_S]
-        if jet:
-            found[i] = f"positions at cruise speed ({max(jet):,.0f} km/h)"
             continue
         altitude = _top_altitude(point)
         fast = max((s[1] for s in (before, after) if s), default=0.0)
         if altitude > ALTITUDE_M and fast >= ALTITUDE_KMH:
             found[i] = f"photos at {altitude:,.0f} m"
+    for i in sorted(found):
+        for j, leg in ((i - 1, speeds[i - 1] if i > 0 else None),
+                       (i + 1, speeds[i] if i < len(speeds) else None)):
+            if j not in found and leg and leg[1] >= JET_KMH and leg[0] <= JET_SPAN_S:
+                found[j] = f"positions at cruise speed ({leg[1]:,.0f} km/h)"
     return found
+
+
+def _out_and_back(a: Stop, b: Stop, c: Stop) -> bool:
+    """``b`` far off the way from ``a`` to ``c``: there and back again, not on the way."""
+    there = distance_km(a.lat, a.lon, b.lat, b.lon) + distance_km(b.lat, b.lon, c.lat, c.lon)
+    return distance_km(a.lat, a.lon, c.lat, c.lon) < 0.2 * there
 
 
 def _flight_pair(a: Stop, b: Stop) -> str | None:
     """Why the hop from ``a`` to ``b`` (neither in the air) was flown, or None."""
     km = distance_km(a.lat, a.lon, b.lat, b.lon)
     seconds = seconds_between(a, b)
-    if km > FLIGHT_MIN_KM and seconds > 0 and km / (seconds / 3600) > FLIGHT_KMH:
+    if km > FLIGHT_MIN_KM and seconds > 0 and km / (seconds / 3600) > FLIGHT_KMH and (
+            km / (seconds / 3600) <= AIRLINER_KMH or km >= SURE_FLIGHT_KM):
         return f"{km / (seconds / 3600):,.0f} km/h over {km:,.0f} km"
     return None
 
@@ -145,6 +162,8 @@ def ground_mode(a: Stop, b: Stop, km: float, seconds: float,
     shown = f"{speed:,.1f} km/h over {km:,.1f} km" if speed is not None else f"{km:,.1f} km"
     if seconds > FERRY_MAX_S:  # days apart: how is anyone's guess
         return "ground", f"{km:,.1f} km over {seconds / 86400:,.0f} days"
+    if speed is not None and speed > AIRLINER_KMH:
+        return "ground", f"{shown}: faster than an airliner, a position or a time is wrong"
     if at_sea is not None and km >= FERRY_MIN_KM and (speed is None or speed <= FERRY_MAX_KMH):
         ends = [s for s in (a, b) if at_sea(s.lat, s.lon)]
         share = sea_share(a, b, at_sea)
