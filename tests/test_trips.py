@@ -163,6 +163,10 @@ def test_geojson_legs_have_modes_and_split_at_the_antimeridian(itinerary):
         assert all(-180 <= lon <= 180 and abs(b[0] - a[0]) < 180
                    for line in lines for a, b in zip(line, line[1:], strict=False)
                    for lon in (a[0], b[0]))
+    points = [f for f in doc["features"] if f["geometry"]["type"] == "Point"]
+    by_day = {d.date: d.trip for d in itinerary.days}
+    assert all(f["properties"]["trip"] == by_day[f["properties"]["day"]] for f in points)
+    assert {f["properties"]["trip"] for f in points} == {None, *(t[0] for t in library.TRIPS)}
     flight = next(f for f in legs if f["properties"]["mode"] == "flight")
     assert len(flight["geometry"]["coordinates"]) > 10  # an arc, not a straight line
 

@@ -49,7 +49,7 @@ def to_geojson(itinerary: Itinerary) -> str:
     features: list[dict[str, Any]] = []
     for day in itinerary.days:
         for stop in day.stops:
-            properties = {"kind": stop.kind, **stop_record(stop)}
+            properties = {"kind": stop.kind, **stop_record(stop), "trip": day.trip}
             features.append({
                 "type": "Feature",
                 "geometry": {
@@ -64,7 +64,7 @@ def to_geojson(itinerary: Itinerary) -> str:
                 "type": "Feature",
                 "geometry": _route_geometry(coords),
                 "properties": {"kind": "route", "day": day.date, "timezone": day.timezone,
-                               "distance_km": round(day.distance_km, 3)},
+                               "distance_km": round(day.distance_km, 3), "trip": day.trip},
             })
     for trip in itinerary.trips:
         for leg in trip.legs:
