@@ -323,9 +323,7 @@ def test_a_trip_with_no_names_is_titled_by_its_dates(tmp_path):
     assert [t.title for t in itinerary.trips] == ["2024-06-01"]
 
 
-def test_a_night_at_home_ends_a_trip_and_a_night_away_does_not(tmp_path):
-    """Two day trips on two days in a row, home in between, are two trips; a weekend with a
-    night in a hotel is one."""
+def _weekends(folder):
     home, wurzburg, bamberg = library.HOME, (49.7913, 9.9534), (49.8988, 10.9028)
 
     def shots(prefix, day, *stops):
@@ -338,11 +336,41 @@ def test_a_night_at_home_ends_a_trip_and_a_night_away_does_not(tmp_path):
                     ("13:10", bamberg), ("20:00", home))
     photos += shots("c", "2024-06-15", ("10:00", wurzburg), ("22:00", bamberg))
     photos += shots("d", "2024-06-16", ("08:00", bamberg), ("18:00", home))
+    return write(folder, photos)
+
+
+def test_a_night_at_home_ends_a_trip_and_a_night_away_does_not(tmp_path):
+    """Two day trips on two days in a row, home in between, are two trips; a weekend with a
+    night in a hotel is one."""
     settings = TripSettings(home=parse_home("50.1109,8.6821"))
-    itinerary = tripexif.scan([write(tmp_path / "weekends", photos)], cache=False, jobs=1,
+    itinerary = tripexif.scan([_weekends(tmp_path / "weekends")], cache=False, jobs=1,
                               trips=settings)
     assert [(t.start, t.end) for t in itinerary.trips] == [
         ("2024-06-08", "2024-06-08"), ("2024-06-09", "2024-06-09"),
         ("2024-06-15", "2024-06-16")]
     assert itinerary.trips[2].days[0].night.place.name == "Bamberg"
     assert [t.title for t in itinerary.trips] == ["Würzburg", "Bamberg", "Würzburg & Bamberg"]
+
+
+def test_trips_csv_and_json_exact(run, tmp_path):
+    """Without place names: trips titled by their dates, nights by position."""
+    folder = str(_weekends(tmp_path / "weekends"))
+    args = ("trips", "--no-cache", "-j", "1", "--geocoder", "none", "--home", "50.1109,8.6821")
+    assert run(*args, "-f", "csv", folder).stdout == (
+        "id,start,end,days,nights,title,countries,stops,waypoints,photos,distance_km,"
+        "flight_km,ground_km,ferry_km,walk_km,nights_by_place\n"
+        "2024-06-08,2024-06-08,2024-06-08,1,0,2024-06-08,,1,2,4,195.305,0.0,195.305,0.0,0.0,\n"
+        "2024-06-09,2024-06-09,2024-06-09,1,0,2024-06-09,,1,2,4,320.889,0.0,320.889,0.0,0.0,\n"
+        "2024-06-15,2024-06-15,2024-06-16,2,1,2024-06-15 – 2024-06-16,,0,4,4,229.562,0.0,"
+        "229.562,0.0,0.0,\"49.8988, 10.9028 1\"\n")
+    doc = json.loads(run(*args, "-f", "json", "--trip", "2024-06-16", folder).stdout)
+    assert doc == {
+        "version": 1, "generator": doc["generator"],
+        "home": {"place": None, "lat": 50.1109, "lon": 8.6821, "how": "--home"},
+        "trips": [{
+            "id": "2024-06-15", "title": "2024-06-15 – 2024-06-16", "start": "2024-06-15",
+            "end": "2024-06-16", "days": ["2024-06-15", "2024-06-16"], "nights": 1,
+            "nights_by_place": [{"place": "49.8988, 10.9028", "nights": 1}],
+            "countries": [], "stops": 0, "waypoints": 4, "photos": 4,
+            "distance_km": 229.562, "distance_by_mode": {"ground": 229.562}}],
+    }
