@@ -47,6 +47,8 @@ def test_a_place_returned_to_on_several_evenings():
     assert [n.evidence if n else None for n in found] == ["returned to on 3 evenings"] * 3
     lonely = [_day("2024-03-21", (21, HOTEL)), _day("2024-04-21", (21, HOTEL))]
     assert nights(lonely) == [None, None]  # a month apart: no evidence
+    lunches = [_day(f"2024-03-{d}", (9, TEMPLE), (13, HOTEL)) for d in (21, 23, 25)]
+    assert nights(lunches) == [None, None, None]  # a lunch place is no bed
 
 
 def test_points_in_the_air_are_never_a_bed():
@@ -59,7 +61,7 @@ def test_points_in_the_air_are_never_a_bed():
             _day("2024-03-22", (8, HOTEL))]
     assert nights(days, {id(days[0].stops[1])})[0].place == Place("P35.00")
     # the morning's first point in the air: no night on the ground before it
-    days = [_day("2024-03-21", (21, HOTEL)), _day("2024-03-22", (1, TEMPLE), (8, HOTEL))]
+    days = [_day("2024-03-21", (21, HOTEL)), _day("2024-03-22", (1, TEMPLE), (21, HOTEL))]
     assert nights(days)[0].evidence == "returned to on 2 evenings"
     assert nights(days, {id(days[1].stops[0])})[0] is None
 

@@ -243,6 +243,11 @@ def test_a_library_with_no_home_evidence_is_one_trip(tmp_path):
     [trip] = itinerary.trips
     assert trip.days == itinerary.days and trip.title == "Tokyo & Kyoto"
     assert trip.countries == ("Japan",) and trip.nights == 9
+    # two weeks in one town: not a home either, by nights or by days photographed
+    stay = [Shot(f"k{k}-{n}.jpg", datetime(2024, 5, 1 + k, 9 + 12 * n), "Asia/Tokyo",
+                 35.0037, 135.7788) for k in range(14) for n in range(2)]
+    itinerary = tripexif.scan([write(tmp_path / "kyoto", stay)], cache=False, jobs=1)
+    assert itinerary.home is None and len(itinerary.trips) == 1
 
 
 def test_library_api_trips(folder):
@@ -374,3 +379,26 @@ def test_trips_csv_and_json_exact(run, tmp_path):
             "countries": [], "stops": 0, "waypoints": 4, "photos": 4,
             "distance_km": 229.562, "distance_by_mode": {"ground": 229.562}}],
     }
+
+
+def test_home_from_the_days_photographed_when_no_night_says(tmp_path):
+    """Photos around town at lunch on weekdays, none in the evening: home is the square
+    photographed on most days; a week in Rome is a trip."""
+    town = [(50.1106, 8.6950), (50.1150, 8.6800), (50.1050, 8.6850)]
+    shots = []
+    day = date(2024, 3, 4)
+    while day < date(2024, 5, 1):
+        if day.weekday() < 5 and not date(2024, 4, 1) <= day < date(2024, 4, 8):
+            where = town[day.toordinal() % 3]
+            shots.append(Shot(f"h{day}.jpg", datetime(day.year, day.month, day.day, 12),
+                              library.BERLIN, *where))
+        day += timedelta(days=1)
+    shots += [Shot(f"r{k}-{n}.jpg", datetime(2024, 4, 1 + k, 10 + 5 * n), "Europe/Rome",
+                   41.9028 + 0.01 * n, 12.4964) for k in range(7) for n in range(2)]
+    itinerary = tripexif.scan([write(tmp_path / "lunches", shots)], cache=False, jobs=1)
+    home = itinerary.home
+    assert home is not None and home.place.name == "Frankfurt am Main"
+    assert home.how.startswith("most days with photos: ") and home.how.endswith(
+        "(no nights to go by)")
+    assert [(t.start, t.end, t.title) for t in itinerary.trips] == [
+        ("2024-04-01", "2024-04-07", "Rome")]

@@ -12,12 +12,15 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from tripexif.errors import UsageError
-from tripexif.model import Home, Night, Place
+from tripexif.model import Home, Night, Place, Stop
 from tripexif.trip.geo import distance_km
 
 HOME_KM = 1.0  # nights this close are at one place
 MIN_NIGHTS = 3  # fewer nights at the best place: no home evidence
 MIN_SPAN_DAYS = 28  # its nights must span this long (a hotel on one trip is not home)
+DAY_CELL_DEG = 0.02  # without nights: the ~2 km square photographed on most days ...
+MIN_DAYS = 10  # ... on at least this many days ...
+MIN_DAY_SHARE = 0.2  # ... and this share of all days
 
 _LATLON = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[, ]\s*([-+]?\d+(?:\.\d+)?)\s*")
 
@@ -117,3 +120,30 @@ def infer(nights: Sequence[tuple[str, Night]]) -> Home | None:
         return None
     return Home(anchor.lat, anchor.lon, anchor.place,
                 f"most nights: {len(dates)} of {len(nights)}, {dates[0]} to {dates[-1]}")
+
+
+def infer_from_days(days: Sequence[tuple[str, Sequence[Stop]]]) -> Home | None:
+    """Without nights to go by: the ~2 km square photographed on most days ((date, places)
+    pairs in date order), when that is a home: at least MIN_DAYS days and a fifth of them,
+    spanning at least MIN_SPAN_DAYS. Its position is its most photographed place."""
+    seen: dict[tuple[int, int], list[str]] = {}
+    best_stop: dict[tuple[int, int], Stop] = {}
+    for day, stops in days:
+        for stop in stops:
+            cell = (int(stop.lat // DAY_CELL_DEG), int(stop.lon // DAY_CELL_DEG))
+            dates = seen.setdefault(cell, [])
+            if not dates or dates[-1] != day:
+                dates.append(day)
+            if cell not in best_stop or len(stop.photos) > len(best_stop[cell].photos):
+                best_stop[cell] = stop
+    if not seen:
+        return None
+    cell, dates = max(seen.items(), key=lambda kv: len(kv[1]))
+    span = date.fromisoformat(dates[-1]) - date.fromisoformat(dates[0])
+    if (len(dates) < MIN_DAYS or len(dates) < MIN_DAY_SHARE * len(days)
+            or span.days < MIN_SPAN_DAYS):
+        return None
+    stop = best_stop[cell]
+    return Home(stop.lat, stop.lon, stop.place,
+                f"most days with photos: {len(dates)} of {len(days)}, {dates[0]} to "
+                f"{dates[-1]} (no nights to go by)")

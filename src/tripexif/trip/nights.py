@@ -1,5 +1,6 @@
 """Where each night was spent: the last stop of the evening and the first of the next morning
-at the same place, or a place the traveller came back to on several evenings; else unknown."""
+at the same place, or a place the traveller came back to on several evenings (days whose
+last photo is from 17:00 on); else unknown."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from tripexif.trip.geo import distance_km
 
 SAME_PLACE_KM = 0.4  # evening and morning this close: the same bed
 RETURN_WINDOW_DAYS = 7  # evenings this many days apart or less can show a base
+EVENING_HOUR = 17  # a day's last photo from this hour (local) on is an evening's
 
 
 def _places(day: Day, grounded: Set[int]) -> list[Stop]:
@@ -50,7 +52,9 @@ def nights(days: Sequence[Day], airborne: Set[int] = frozenset()) -> list[Night 
                                              first.lat, first.lon) <= SAME_PLACE_KM:
             found[i] = Night(last.lat, last.lon, last.place,
                              "evening and morning at the same place")
-    for i, last in enumerate(evenings):
+    late = [e if e is not None and e.departure.hour >= EVENING_HOUR else None
+            for e in evenings]
+    for i, last in enumerate(late):
         if found[i] is not None or last is None or (
                 i + 1 < len(days) and ordinals[i + 1] == ordinals[i] + 1
                 and days[i + 1].stops and id(days[i + 1].stops[0]) in airborne):
@@ -58,11 +62,11 @@ def nights(days: Sequence[Day], airborne: Set[int] = frozenset()) -> list[Night 
         same = 0
         j = i - 1
         while j >= 0 and ordinals[i] - ordinals[j] <= RETURN_WINDOW_DAYS:
-            same += _near(evenings[j], last)
+            same += _near(late[j], last)
             j -= 1
         j = i + 1
         while j < len(days) and ordinals[j] - ordinals[i] <= RETURN_WINDOW_DAYS:
-            same += _near(evenings[j], last)
+            same += _near(late[j], last)
             j += 1
         if same:
             found[i] = Night(last.lat, last.lon, last.place,

@@ -13,7 +13,7 @@ from tripexif.errors import UsageError
 from tripexif.model import Day, Home, Itinerary, Night, Place, Stop, Trip
 from tripexif.trip import legs as legs_
 from tripexif.trip.geo import distance_km
-from tripexif.trip.home import Resolved, infer
+from tripexif.trip.home import Resolved, infer, infer_from_days
 from tripexif.trip.nights import nights as find_nights
 
 TOWN_KM = 20.0  # a place named from farther than this is no town of the trip's title
@@ -56,7 +56,8 @@ def arrange(itinerary: Itinerary, settings: TripSettings,
     air = {id(points[i]) for i in flown}
     found = find_nights(days, air)
     days = tuple(d._replace(night=n) for d, n in zip(days, found, strict=True))
-    home = _home(settings, name, [(d.date, n) for d, n in zip(days, found, strict=True) if n])
+    home = _home(settings, name, [(d.date, n) for d, n in zip(days, found, strict=True) if n],
+                 [(d.date, [s for s in d.stops if id(s) not in air]) for d in days])
     runs = _runs(days, home, settings, air)
     labels: list[str | None] = [None] * len(days)
     for run in runs:
@@ -119,10 +120,11 @@ def _town(stop: Stop | None) -> str | None:
 
 
 def _home(settings: TripSettings, name: Callable[[float, float], Place | None] | None,
-          nights: Sequence[tuple[str, Night]]) -> Home | None:
+          nights: Sequence[tuple[str, Night]],
+          places: Sequence[tuple[str, Sequence[Stop]]]) -> Home | None:
     given = settings.home
     if given is None:
-        return infer(nights)
+        return infer(nights) or infer_from_days(places)
     place = given.place if given.place is not None else (name(given.lat, given.lon)
                                                         if name else None)
     return Home(given.lat, given.lon, place, "--home")
