@@ -58,7 +58,7 @@ def arrange(itinerary: Itinerary, settings: TripSettings,
     days = tuple(d._replace(night=n) for d, n in zip(days, found, strict=True))
     home = _home(settings, name, [(d.date, n) for d, n in zip(days, found, strict=True) if n],
                  [(d.date, [s for s in d.stops if id(s) not in air]) for d in days])
-    runs = _runs(days, home, settings, air)
+    runs = _runs(days, home, settings)
     labels: list[str | None] = [None] * len(days)
     for run in runs:
         for i in run:
@@ -130,9 +130,10 @@ def _home(settings: TripSettings, name: Callable[[float, float], Place | None] |
     return Home(given.lat, given.lon, place, "--home")
 
 
-def _runs(days: Sequence[Day], home: Home | None, settings: TripSettings,
-          air: set[int]) -> list[list[int]]:
-    """Indices of the days of each trip: every day when there is no home."""
+def _runs(days: Sequence[Day], home: Home | None,
+          settings: TripSettings) -> list[list[int]]:
+    """Indices of the days of each trip: every day when there is no home. A day is away
+    when any of its places, those in the air included (a flight out), is far from home."""
     if home is None:
         return [list(range(len(days)))] if days else []
     runs: list[list[int]] = []
