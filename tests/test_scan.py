@@ -113,6 +113,7 @@ def test_scan_json_exact(run, tmp_path, monkeypatch):
                 "timezone": "Europe/Rome", "lat": 42.4207, "lon": 12.1077, "placed": 0,
                 "place": "Viterbo, Lazio, Italy", "country_code": "IT",
                 "files": ["t/pass.jpg"], "distance_km": 66.965}],
+            "trip": "2025-08-01", "night": None,
         }],
         "unlocated": [{"path": "t/nogps.jpg", "time_local": "2025-08-01T16:00:00+02:00",
                        "reason": "no GPS position in the file; not placed: no located "
@@ -122,6 +123,21 @@ def test_scan_json_exact(run, tmp_path, monkeypatch):
         "skipped": [],
         "duplicates": [],
         "warnings": [],
+        "home": None,  # no night anywhere: no home, the library is one trip
+        "home_days": [],
+        "trips": [{
+            "id": "2025-08-01", "title": "Rome & Viterbo", "start": "2025-08-01",
+            "end": "2025-08-01", "days": ["2025-08-01"], "nights": 0, "nights_by_place": [],
+            "countries": ["Italy"], "stops": 1, "waypoints": 1, "photos": 3,
+            "distance_km": 66.965, "distance_by_mode": {"ground": 66.965},
+            "legs": [{
+                "from": {"day": "2025-08-01", "kind": "stop", "index": 1,
+                         "place": "Rome, Lazio, Italy", "lat": 41.8902, "lon": 12.4922},
+                "to": {"day": "2025-08-01", "kind": "waypoint", "index": 1,
+                       "place": "Viterbo, Lazio, Italy", "lat": 42.4207, "lon": 12.1077},
+                "distance_km": 66.965, "seconds": 16200, "speed_kmh": 14.9, "mode": "ground",
+                "evidence": "14.9 km/h over 67.0 km", "path": None}],
+        }],
     }
 
 

@@ -23,6 +23,7 @@ class Shot:
     camera_zone: str | None = None
     gps_stamp: bool = True
     drift: timedelta = timedelta(0)  # camera: how far its clock has run ahead (issue 13)
+    alt: float | None = None  # metres above sea level (phone photos)
 
     @property
     def instant(self) -> datetime:
@@ -40,7 +41,7 @@ def write(folder: Path, shots: list[Shot]) -> Path:
             exif = synth.Exif(
                 make="Apple", model="iPhone 15", datetime_original=shot.local,
                 offset_original=f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
-                lat=shot.lat, lon=shot.lon,
+                lat=shot.lat, lon=shot.lon, alt=shot.alt,
                 gps_utc=shot.instant if shot.lat is not None else None,
             )
         elif shot.device == "camera":

@@ -8,6 +8,7 @@ The library API (see README "Use it from Python")::
     photos = tripexif.read(["examples/photos"])      # -> list[Photo]
     cameras = tripexif.clocks(["examples/photos"])   # -> how each camera's clock was set
     tags = tripexif.geotag(["photos"], tracks=["day.gpx"])  # -> positions for photos without GPS
+    trips = tripexif.trips(["~/Pictures"])           # -> tuple[Trip, ...] away from home
 
 Names are imported on first use, so ``import tripexif`` (and the CLI's start-up) stays fast.
 """
@@ -25,6 +26,13 @@ _EXPORTS = {
     "clocks": "tripexif.api",
     "geotag": "tripexif.api",
     "PlacementSettings": "tripexif.locate",
+    "trips": "tripexif.api",
+    "Trip": "tripexif.model",
+    "Leg": "tripexif.model",
+    "Night": "tripexif.model",
+    "Home": "tripexif.model",
+    "TripSettings": "tripexif.trip.trips",
+    "Selection": "tripexif.trip.trips",
     "Photo": "tripexif.model",
     "Place": "tripexif.model",
     "Stop": "tripexif.model",
@@ -36,18 +44,19 @@ _EXPORTS = {
     "UsageError": "tripexif.errors",
 }
 __all__ = [
-    "ClusterSettings", "Day", "Itinerary", "Photo", "Place", "PlacementSettings", "Stop",
-    "TimeSettings", "TripexifError", "UsageError", "__version__", "clocks", "geotag", "read",
-    "scan",
+    "ClusterSettings", "Day", "Home", "Itinerary", "Leg", "Night", "Photo", "Place",
+    "PlacementSettings", "Selection", "Stop", "TimeSettings", "Trip", "TripSettings",
+    "TripexifError", "UsageError", "__version__", "clocks", "geotag", "read", "scan", "trips",
 ]
 
 if TYPE_CHECKING:
-    from tripexif.api import clocks, geotag, read, scan
+    from tripexif.api import clocks, geotag, read, scan, trips
     from tripexif.clock.times import TimeSettings
     from tripexif.errors import TripexifError, UsageError
     from tripexif.locate import PlacementSettings
-    from tripexif.model import Day, Itinerary, Photo, Place, Stop
+    from tripexif.model import Day, Home, Itinerary, Leg, Night, Photo, Place, Stop, Trip
     from tripexif.trip.itinerary import ClusterSettings
+    from tripexif.trip.trips import Selection, TripSettings
 
 
 def __getattr__(name: str) -> Any:

@@ -10,20 +10,21 @@ these functions; ``import tripexif`` exports them (lazily, so start-up stays fas
 
 Stages: walk (reading/walk) -> read, through the scan index (reading/pool, store/index) -> time
 (clock/times) -> clock alignment and positions for photos without GPS, from track logs and the
-other photos (clock/align, locate) -> stops per local day (trip/itinerary) -> names (geocode).
+other photos (clock/align, locate) -> stops per local day (trip/itinerary) -> names (geocode)
+-> home, nights, trips and legs (trip/trips).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tripexif.clock.times import TimeSettings, resolve
 from tripexif.clock.zones import ZoneFinder
 from tripexif.errors import UsageError
 from tripexif.locate import PlacementSettings
-from tripexif.model import Itinerary, Photo
+from tripexif.model import Itinerary, Photo, Trip
 from tripexif.reading.pool import read_all, usable_cpus
 from tripexif.reading.sidecar import sidecar_path
 from tripexif.reading.walk import Entry, walk
@@ -38,6 +39,8 @@ from tripexif.store.index import (
     unpack,
 )
 from tripexif.trip.itinerary import ClusterSettings, build
+from tripexif.trip.sea import Sea
+from tripexif.trip.trips import Selection, TripSettings, select
 
 if TYPE_CHECKING:
     from tripexif.clock.align import Alignment
@@ -184,9 +187,14 @@ def scan(
     cache: bool | Index = True,
     progress: Progress | None = None,
     keep_duplicates: bool = False,
+    trips: TripSettings | None = None,
+    only: Selection | None = None,
 ) -> Itinerary:
     """The :class:`~tripexif.model.Itinerary` of the photos under ``paths``: local days, the
-    stops and waypoints of each day, named by ``geocoder``.
+    stops and waypoints of each day, named by ``geocoder``, split into trips away from home
+    (``itinerary.trips``, ``itinerary.home``; ``trips``:
+    :class:`~tripexif.trip.trips.TripSettings`). ``only``: a
+    :class:`~tripexif.trip.trips.Selection` keeps one trip or a date range.
 
     A RAW+JPEG pair or copies of one photo are one shot, counted once (all files listed;
     ``itinerary.duplicates`` says which); ``keep_duplicates=True`` counts every file.
@@ -214,11 +222,24 @@ def scan(
         photoset = load(names, time or TimeSettings(), jobs=jobs or usable_cpus(), index=index,
                         progress=progress, placement=placement, track=track,
                         clustering=clustering)
+        sea = Sea(index)
         itinerary = build(photoset.photos, clustering or ClusterSettings(), coder,
-                          photoset.warnings, nearby, keep_duplicates=keep_duplicates)
+                          photoset.warnings, nearby, keep_duplicates=keep_duplicates,
+                          trips=trips, at_sea=sea)
+        sea.save()
+        if only is not None:
+            itinerary = select(itinerary, only)
         if index is not None:  # said while naming (a place-name write that failed)
             warnings.extend(index.take_warnings())
     return itinerary._replace(warnings=itinerary.warnings + tuple(warnings))
+
+
+def trips(paths: Iterable[PathArg], settings: TripSettings | None = None,
+          **options: Any) -> tuple[Trip, ...]:
+    """The trips away from home in the library under ``paths`` (every day in one trip when
+    the library shows no home), each with its days, nights, legs and title. ``options`` as
+    for :func:`scan`."""
+    return scan(paths, trips=settings, **options).trips
 
 
 def _existing(paths: Iterable[PathArg]) -> list[str]:

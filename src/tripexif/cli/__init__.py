@@ -24,6 +24,7 @@ from tripexif.cli.params import (
     nearby_options,
     placement_options,
     share_options,
+    trip_options,
 )
 from tripexif.errors import UsageError
 
@@ -217,15 +218,34 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
 def make_itinerary(ctx: Context, paths: Sequence[str], null: bool, settings: TimeSettings,
                    clustering: Any, coder: Any, nearby: Any = None,
                    keep_duplicates: bool = False, place: Placing | None = None,
-                   ) -> tuple[Itinerary, list[str], PhotoSet]:
-    """Load (and place) the photos, build the itinerary, advise on stderr."""
+                   trip_choice: Any = None) -> tuple[Itinerary, list[str], PhotoSet]:
+    """Load (and place) the photos, build the itinerary (split into trips, then restricted
+    to the chosen ones: ``trip_choice``, see cli/params.py trip_options), advise on
+    stderr."""
     from tripexif.trip.itinerary import build
+    from tripexif.trip.sea import Sea
+    from tripexif.trip.trips import select
 
     photoset, arguments = load_photos(ctx, paths, null, settings, place)
+    sea = Sea(ctx.index())
     itinerary = build(photoset.photos, clustering, coder, photoset.warnings, nearby,
-                      keep_duplicates=keep_duplicates)
+                      keep_duplicates=keep_duplicates,
+                      trips=trip_choice[0] if trip_choice else None, at_sea=sea)
+    sea.save()
     advise(ctx, itinerary, photoset.ignored)
+    if trip_choice:
+        itinerary = select(itinerary, trip_choice[1])
     return itinerary, arguments, photoset
+
+
+def home_days(ctx: Context, trip_choice: Any, hidden: bool) -> Any:
+    """The trip choice with the days at home kept unless the output hides them (the table,
+    the map) and --include-home was not given."""
+    settings, selection = trip_choice
+    if selection.home_days and not hidden:
+        ctx.warn("--include-home does nothing with this format: it lists the days at home "
+                 "anyway")
+    return settings, selection._replace(home_days=selection.home_days or not hidden)
 
 
 def advise(ctx: Context, itinerary: Itinerary, ignored: int) -> None:
@@ -255,6 +275,7 @@ def clustering_settings(stop_radius: float, max_gap: timedelta, min_stop_photos:
 @cli.command()
 @click.argument("paths", nargs=-1, type=PATHS)
 @format_option("scan")
+@trip_options
 @cluster_options
 @placement_options
 @geocoder_options
@@ -271,12 +292,14 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
          overpass_url: str | None, full_paths: bool, output: str | None, null: bool,
          camera_tz: tuple[tuple[str, str], ...], clock_offset: tuple[tuple[str, Any], ...],
          default_tz: str | None, jobs: int | None, no_cache: bool, quiet: bool,
-         progress: bool | None) -> None:
-    """The itinerary: local days, the stops of each day, and their place names."""
+         progress: bool | None, trip_choice: Any) -> None:
+    """The itinerary: local days, the stops of each day, and their place names; a library
+    is split into trips away from home (--trip, --from, --to to show some of them)."""
     from tripexif import export
 
     chosen = export.choose("scan", output, fmt, "table")
     ctx = Context(quiet, progress, jobs, no_cache, output)
+    trip_choice = home_days(ctx, trip_choice, hidden=chosen.name == "table")
     budget = online_budget_for(online_budget, geocoder, nearby)
     coder = make_geocoder(ctx, geocoder, geocoder_option, language, budget)
     finder = None
@@ -295,7 +318,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
     itinerary, arguments, photoset = make_itinerary(
         ctx, paths, null, time_settings(camera_tz, clock_offset, default_tz),
         clustering, coder, finder, keep_duplicates,
-        placing(ctx, track, max_interpolation, max_extrapolation, clustering))
+        placing(ctx, track, max_interpolation, max_extrapolation, clustering), trip_choice)
     emit(ctx, chosen, itinerary, export_options(ctx, full_paths=full_paths), arguments,
          photoset)
 
@@ -309,6 +332,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
 @click.option("--thumbnails", is_flag=True,
               help="Show the photos' small embedded EXIF thumbnails in popups (off by default: "
                    "they put your pictures in the file).")
+@trip_options
 @cluster_options
 @placement_options
 @geocoder_options
@@ -323,7 +347,8 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
                 online_budget: float, full_paths: bool, output: str | None, null: bool,
                 camera_tz: tuple[tuple[str, str], ...],
                 clock_offset: tuple[tuple[str, Any], ...], default_tz: str | None,
-                jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
+                jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None,
+                trip_choice: Any) -> None:
     """The trip on an interactive map: one HTML file that opens from disk (-o trip.html)."""
     from tripexif import export
 
@@ -335,6 +360,7 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
     if (ctx.target is not None and ctx.target.kind == "file"
             and not (output or "").lower().endswith(chosen.extensions)):
         raise UsageError(f"-o {output!r}: the map is an HTML file; name it *.html")
+    trip_choice = home_days(ctx, trip_choice, hidden=True)
     coder = make_geocoder(ctx, geocoder, geocoder_option, language,
                           online_budget_for(online_budget, geocoder))
     from tripexif.cli.placing import placing
@@ -343,7 +369,8 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
     itinerary, arguments, photoset = make_itinerary(
         ctx, paths, null, time_settings(camera_tz, clock_offset, default_tz),
         clustering, coder, keep_duplicates=keep_duplicates,
-        place=placing(ctx, track, max_interpolation, max_extrapolation, clustering))
+        place=placing(ctx, track, max_interpolation, max_extrapolation, clustering),
+        trip_choice=trip_choice)
     thumbnail: Callable[[str], bytes | None] | None = None
     if thumbnails:
         from tripexif.reading.thumbnails import embedded_thumbnail
@@ -406,6 +433,9 @@ def cache(clear: bool, vacuum: bool) -> None:
                    f"{stats['places']} place names")
         click.echo(f"index file: {folder / INDEX_NAME}, {stats['bytes'] / 1e6:.1f} MB "
                    "(--vacuum drops records of files that no longer exist and compacts it)")
+
+
+from tripexif.cli import trips as _trips  # noqa: E402, F401  (the `trips` command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

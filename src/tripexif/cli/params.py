@@ -269,3 +269,74 @@ def placement_options(func: F) -> F:
                      help="Take the nearest fix this long before a track starts, after it "
                           "ends or beside a gap."),
     ])
+
+
+class HomePlace(_Type):
+    """--home: a place name resolved offline, or LAT,LON."""
+
+    name = "place"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        from tripexif.errors import UsageError
+        from tripexif.trip.home import parse_home
+
+        try:
+            return parse_home(value)
+        except UsageError as exc:
+            self.fail(str(exc).removeprefix(f"--home {value!r}: "), param, ctx)
+
+
+TRIP_OPTIONS = ("home", "away_km", "trip_gap", "min_trip_days", "trip", "date_from", "date_to",
+                "include_home")
+
+
+def trip_options(func: F) -> F:
+    """The library's trips (--home, --away-km, ...) and what to show of them (--trip,
+    --from, --to, --include-home): the command gets one ``trip_choice`` argument, a
+    (TripSettings, Selection) pair; Selection.home_days is set by the command."""
+    import functools
+
+    day = click.DateTime(["%Y-%m-%d"])
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from tripexif.trip.trips import Selection, TripSettings
+
+        values = {name: kwargs.pop(name) for name in TRIP_OPTIONS}
+        start, end = values["date_from"], values["date_to"]
+        if start and end and start > end:
+            raise click.BadParameter(f"{start:%Y-%m-%d} is after --to {end:%Y-%m-%d}",
+                                     param_hint="'--from'")
+        settings = TripSettings(values["home"], values["away_km"], values["trip_gap"],
+                                values["min_trip_days"])
+        selection = Selection(values["trip"], start.date() if start else None,
+                              end.date() if end else None, values["include_home"])
+        return func(*args, trip_choice=(settings, selection), **kwargs)
+
+    return _apply(wrapper, [
+        click.option("--home", type=HomePlace(), metavar="PLACE|LAT,LON",
+                     help="Where you live: a town (offline names: 'Kyoto', 'Portland, "
+                          "Oregon', 'Paris, FR') or LAT,LON. Default: the place where most "
+                          "nights are spent; with no such place the library is one trip."),
+        click.option("--away-km", type=click.FloatRange(min=0, min_open=True), default=50.0,
+                     show_default=True, metavar="KM",
+                     help="A day with a place farther than this from home is away."),
+        click.option("--trip-gap", type=click.IntRange(min=0), default=2, show_default=True,
+                     metavar="DAYS",
+                     help="Days without photos a trip goes on over."),
+        click.option("--min-trip-days", type=click.IntRange(min=1), default=1,
+                     show_default=True, metavar="DAYS",
+                     help="Shorter runs of days away are no trip (1: a day trip is one)."),
+        click.option("--trip", metavar="ID|DATE",
+                     help="Only this trip: its id (as `tripexif trips` lists it) or a date "
+                          "within it (YYYY-MM-DD)."),
+        click.option("--from", "date_from", type=day, metavar="DATE",
+                     help="Only days from DATE (YYYY-MM-DD)."),
+        click.option("--to", "date_to", type=day, metavar="DATE",
+                     help="Only days up to DATE (YYYY-MM-DD)."),
+        click.option("--include-home", is_flag=True,
+                     help="Show the days at home too (the table and the map hide them)."),
+    ])

@@ -1,4 +1,6 @@
-"""The itinerary as an RFC 7946 GeoJSON FeatureCollection; routes split at the antimeridian."""
+"""The itinerary as an RFC 7946 GeoJSON FeatureCollection: stops and waypoints, each day's
+route, and each trip's legs with their mode (flights as great-circle arcs); lines split at
+the antimeridian."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tripexif.export import ITINERARY, Format
-from tripexif.export.records import stop_record, summary_record
+from tripexif.export.records import leg_record, stop_record, summary_record
 from tripexif.export.textsafe import json_text
 from tripexif.model import Itinerary
 
@@ -47,7 +49,7 @@ def to_geojson(itinerary: Itinerary) -> str:
     features: list[dict[str, Any]] = []
     for day in itinerary.days:
         for stop in day.stops:
-            properties = {"kind": stop.kind, **stop_record(stop)}
+            properties = {"kind": stop.kind, **stop_record(stop), "trip": day.trip}
             features.append({
                 "type": "Feature",
                 "geometry": {
@@ -62,7 +64,17 @@ def to_geojson(itinerary: Itinerary) -> str:
                 "type": "Feature",
                 "geometry": _route_geometry(coords),
                 "properties": {"kind": "route", "day": day.date, "timezone": day.timezone,
-                               "distance_km": round(day.distance_km, 3)},
+                               "distance_km": round(day.distance_km, 3), "trip": day.trip},
+            })
+    for trip in itinerary.trips:
+        for leg in trip.legs:
+            record = leg_record(leg)
+            del record["path"]  # it is the geometry
+            coords = [((lon + 180.0) % 360.0 - 180.0, lat) for lat, lon in leg.path]
+            features.append({
+                "type": "Feature",
+                "geometry": _route_geometry([(round(x, 5), round(y, 5)) for x, y in coords]),
+                "properties": {"kind": "leg", "trip": trip.id, **record},
             })
     collection = {
         "type": "FeatureCollection",

@@ -6,7 +6,7 @@ import os
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from tripexif.model import Itinerary, Photo, Stop
+from tripexif.model import Home, Itinerary, Leg, Night, Photo, Place, Stop, Trip
 
 PHOTO_FIELDS = (
     "path", "lat", "lon", "alt", "time_local", "time_utc", "timezone", "time_source",
@@ -191,3 +191,96 @@ def unlocated_reason(photo: Photo) -> str:
     else:
         reason = "no GPS position in the file"
     return f"{reason}; not placed: {photo.place_note}" if photo.place_note else reason
+
+
+def place_of(place: Place | None) -> str | None:
+    return place.display if place else None
+
+
+def night_record(night: Night | None) -> dict[str, Any] | None:
+    """Where the night after a day was spent; None when nothing says (see trip/nights.py)."""
+    if night is None:
+        return None
+    return {"place": place_of(night.place), "lat": _round(night.lat), "lon": _round(night.lon),
+            "evidence": night.evidence}
+
+
+def home_record(home: Home | None) -> dict[str, Any] | None:
+    if home is None:
+        return None
+    return {"place": place_of(home.place), "lat": _round(home.lat), "lon": _round(home.lon),
+            "how": home.how}
+
+
+def point_ref(stop: Stop) -> dict[str, Any]:
+    """A leg's end: which stop or waypoint of which day, and its place."""
+    return {"day": stop.day, "kind": stop.kind, "index": stop.index, "place": place_text(stop),
+            "lat": _round(stop.lat), "lon": _round(stop.lon)}
+
+
+def leg_record(leg: Leg) -> dict[str, Any]:
+    speed = leg.speed_kmh
+    return {
+        "from": point_ref(leg.start), "to": point_ref(leg.end),
+        "distance_km": round(leg.distance_km, 3), "seconds": round(leg.seconds),
+        "speed_kmh": None if speed is None else round(speed, 1),
+        "mode": leg.mode, "evidence": leg.evidence,
+        # a flight's great-circle arc, [lat, lon] points, longitudes unwrapped across ±180°
+        "path": [list(p) for p in leg.path] if leg.mode == "flight" else None,
+    }
+
+
+def nights_by_place(trip: Trip) -> list[dict[str, Any]]:
+    """{"place": "Kyoto", "nights": 3}, most nights first; the nights nothing says about
+    under "place": null."""
+    counts: dict[str | None, int] = {}
+    for day in trip.days[:-1]:
+        name = None
+        if day.night is not None:
+            name = day.night.place.name if day.night.place else f"{day.night.lat:.4f}, " \
+                                                                 f"{day.night.lon:.4f}"
+        counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (kv[0] is None, -kv[1]))
+    return [{"place": name, "nights": count} for name, count in ranked]
+
+
+def trip_record(trip: Trip, legs: bool = True) -> dict[str, Any]:
+    """A trip's summary (and its legs): what `tripexif trips` lists per trip."""
+    stops = trip.stops
+    record: dict[str, Any] = {
+        "id": trip.id, "title": trip.title, "start": trip.start, "end": trip.end,
+        "days": [d.date for d in trip.days],
+        "nights": trip.nights,
+        "nights_by_place": nights_by_place(trip),
+        "countries": list(trip.countries),
+        "stops": sum(1 for s in stops if s.kind == "stop"),
+        "waypoints": sum(1 for s in stops if s.kind == "waypoint"),
+        "photos": trip.photo_count,
+        "distance_km": round(trip.distance_km, 3),
+        "distance_by_mode": {mode: round(km, 3)
+                             for mode, km in sorted(trip.distance_by_mode().items())},
+    }
+    if legs:
+        record["legs"] = [leg_record(leg) for leg in trip.legs]
+    return record
+
+
+MODE_WORDS = {"flight": "by air", "ground": "on the ground", "ferry": "by ferry",
+              "walk": "on foot"}
+
+
+def modes_text(trip: Trip) -> str:
+    """"18,621 km by air, 586 km on the ground, 5 km on foot", longest first."""
+    totals = sorted(trip.distance_by_mode().items(), key=lambda kv: -kv[1])
+    return ", ".join(f"{km:,.0f} km {MODE_WORDS.get(mode, mode)}" for mode, km in totals
+                     if km >= 0.5)
+
+
+def nights_text(trip: Trip) -> str:
+    """"Kyoto 3 nights, Osaka 1 night" (and how many nothing says about)."""
+    parts = []
+    for item in nights_by_place(trip):
+        count = item["nights"]
+        word = "night" if count == 1 else "nights"
+        parts.append(f"{item['place'] or 'unknown'} {count} {word}")
+    return ", ".join(parts)

@@ -11,7 +11,9 @@ from tripexif.geocode.base import Geocoder
 from tripexif.model import Day, Itinerary, Photo, Place, Shot, Stop
 from tripexif.trip.cluster import Cluster, Point, cluster_points
 from tripexif.trip.geo import distance_km
+from tripexif.trip.legs import AtSea
 from tripexif.trip.shots import group, single
+from tripexif.trip.trips import TripSettings, arrange
 
 FAR_KM = 50.0  # farther from any known place than this: say how far
 
@@ -56,12 +58,17 @@ def build(
     nearby: Any = None,
     *,
     keep_duplicates: bool = False,
+    trips: TripSettings | None = None,
+    at_sea: AtSea | None = None,
 ) -> Itinerary:
     """``nearby``: a NearbyFinder to list places to see and eat near each stop.
 
     A RAW+JPEG pair or copies of one photo are one shot (trip/shots.py): clustered and
     counted once, by the photo that gives its position and time, with all its files listed
-    in its stop (or among the unlocated); ``keep_duplicates`` counts every file."""
+    in its stop (or among the unlocated); ``keep_duplicates`` counts every file.
+
+    Then the days are split into trips (``trips``: :class:`~tripexif.trip.trips.TripSettings`,
+    default ones when None; ``at_sea(lat, lon)`` tells ferries, see trip/trips.py)."""
     errors = tuple(p for p in photos if p.error)
     skipped = tuple(p for p in photos if p.skipped and not p.error)
     readable = [p for p in photos if p.ok]
@@ -97,8 +104,9 @@ def build(
         built.append(Day(date, _day_zone(stops), tuple(stops),
                          tuple(s.photo for s in day_shots)))
     duplicates = tuple(s for s in shots if len(s.photos) > 1)
-    return Itinerary(tuple(built), unlocated, undated, errors, skipped, tuple(warnings),
-                     duplicates)
+    return arrange(Itinerary(tuple(built), unlocated, undated, errors, skipped,
+                             tuple(warnings), duplicates), trips or TripSettings(), names.name,
+                   at_sea)
 
 
 def _safe_key(photo: Photo) -> datetime:
