@@ -1,0 +1,371 @@
+"""Place names people recognise, in their language, offline: the shipped place file on real
+coordinates, the labels of a day, the place file's format and its build script."""
+
+import importlib.util
+import json
+import os
+import struct
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tripexif.geocode import labels, offline
+from tripexif.geocode.nearby import NearbyPlace
+from tripexif.geocode.offline import OfflineGeocoder
+from tripexif.geocode.placefile import (
+    LOCAL,
+    PlaceFile,
+    PlaceFileError,
+    Source,
+    SourcePlace,
+    pack,
+)
+from tripexif.model import Day, Place, Stop
+
+from trips import Shot, write
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def english():
+    return OfflineGeocoder()
+
+
+# --- the "must show" places -------------------------------------------------------------
+
+def test_tower_bridge_is_whitechapel_london(english):
+    place = english.reverse(51.5055, -0.0754)
+    assert place.label == "Whitechapel, London"
+    assert place.display == "Whitechapel, London, England, United Kingdom"
+    assert place.admin2 == "Greater London"
+
+
+def test_the_british_museum_is_holborn(english):
+    assert english.reverse(51.5194, -0.1270).label == "Holborn, London"
+
+
+def test_shibuya_crossing_is_shibuya(english):
+    assert english.reverse(35.6595, 139.7005).label == "Shibuya, Tokyo"
+
+
+def test_kinkaku_ji_and_fushimi_inari_read_differently(english):
+    kinkaku = english.reverse(35.0394, 135.7292)
+    fushimi = english.reverse(34.9671, 135.7727)
+    assert kinkaku.label == "Kamigyō-ku, Kyoto"
+    assert fushimi.label == "Kyoto"
+    assert kinkaku.display == "Kamigyō-ku, Kyoto, Japan"  # the prefecture is not said twice
+
+
+def test_waiyevo_is_not_named_after_labasa(english):
+    # no settlement on Taveuni is in GeoNames cities500: the nearest place, Savusavu, is
+    # named with distance and direction, never Labasa (77 km, the bigger town)
+    place = english.reverse(-16.79, 179.99)
+    assert place.kind == "near"
+    assert place.label == "70 km E of Savusavu"
+    assert "Labasa" not in place.display
+
+
+def test_a_point_at_sea(english):
+    place = english.reverse(-25.0, -140.0)  # the South Pacific, between Pitcairn and Gambier
+    assert place.kind == "sea"
+    assert place.label == "at sea, 552 km off Rikitea"
+    assert place.country == "French Polynesia"
+
+
+def test_just_outside_a_town_on_land(english):
+    place = english.reverse(-18.3, 178.4)  # south of Suva, in Fiji's waters
+    assert place.label == "18 km S of Suva"
+
+
+@pytest.mark.parametrize("language, kyoto, tokyo, japan", [
+    ("ko", "교토 시", "도쿄", "일본"),
+    ("ja", "京都市", "東京都", "日本"),
+    ("ja-JP", "京都市", "東京都", "日本"),
+])
+def test_names_in_korean_and_japanese(language, kyoto, tokyo, japan):
+    g = OfflineGeocoder(language)
+    fushimi = g.reverse(34.9671, 135.7727)
+    assert (fushimi.name, fushimi.country) == (kyoto, japan)
+    assert fushimi.label == kyoto
+    assert g.reverse(35.6595, 139.7005).name == tokyo
+
+
+def test_a_name_without_a_translation_falls_back_to_the_local_name_then_english():
+    ko = OfflineGeocoder("ko")
+    place = ko.reverse(35.6595, 139.7005)
+    assert place.district == "渋谷区"  # no Korean name for Shibuya: the Japanese one
+    assert place.admin1 == "東京都"  # nor for Tokyo prefecture
+    assert ko.reverse(51.5194, -0.1270).district == "Holborn"  # no Korean, no local: English
+    assert OfflineGeocoder("fr").reverse(51.5194, -0.1270).country == "Royaume-Uni"
+
+
+def test_the_local_name_is_kept_in_any_language(english):
+    assert english.reverse(34.9671, 135.7727).local_name == "京都市"
+    assert english.reverse(51.5194, -0.1270).local_name is None
+
+
+def test_the_cache_scope_carries_the_language():
+    assert OfflineGeocoder("ja").scope != OfflineGeocoder().scope
+    assert OfflineGeocoder("en").scope == OfflineGeocoder().scope
+
+
+def test_an_unknown_language_is_said():
+    assert offline.unknown_language("ja") is None
+    assert offline.unknown_language("en-GB") is None
+    assert "'xx'" in offline.unknown_language("xx")
+
+
+# --- the shipped file -------------------------------------------------------------------
+
+def test_the_package_data_loads_fast_and_writes_nothing(tmp_path):
+    """Opening the shipped file writes nothing to the cache folder and takes a few ms."""
+    cache = Path(os.environ["TRIPEXIF_CACHE_DIR"])
+    before = sorted(cache.rglob("*")) if cache.exists() else []
+    started = time.perf_counter()
+    data = PlaceFile(offline.DATA)
+    spent = time.perf_counter() - started
+    assert data.count > 200_000
+    assert spent < 0.02
+    g = OfflineGeocoder(data=offline.DATA)
+    assert g.reverse(51.5194, -0.1270).label == "Holborn, London"
+    assert (sorted(cache.rglob("*")) if cache.exists() else []) == before
+    assert b"pickle" not in offline.DATA.read_bytes()[:4096]
+
+
+def test_the_shipped_file_is_declared_as_package_data():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert '"tripexif.geocode" = ["places.bin"]' in text
+    assert "reverse_geocode" not in text
+
+
+def test_queries_are_fast(english):
+    started = time.perf_counter()
+    for i in range(200):
+        english.reverse(35.0 + i * 0.001, 135.75)
+    assert (time.perf_counter() - started) / 200 < 0.005
+
+
+# --- the format -------------------------------------------------------------------------
+
+def _tiny():
+    places = [SourcePlace(35.02, 135.75, 1_460_000, "Kyoto", "JP.22", "JP.22.1", "JP"),
+              SourcePlace(35.03, 135.76, 83_000, "Kamigyō-ku", "JP.22", "JP.22.1", "JP"),
+              SourcePlace(-16.43, 179.36, 27_949, "Labasa", "FJ.03", None, "FJ"),
+              SourcePlace(-16.5, -179.99, 600, "Across", None, None, "FJ")]
+    return Source(places, {"JP.22": "Kyoto", "JP.22.1": "Kyōto Shi", "FJ.03": "Northern"},
+                  {"JP": "Japan", "FJ": "Fiji"},
+                  place_names={"ja": {0: "京都市"}, LOCAL: {0: "京都市"}},
+                  area_names={"ko": {"JP.22": "교토부"}},
+                  country_names={"ko": {"JP": "일본"}},
+                  about={"built": "2026-01-01"})
+
+
+def test_pack_and_read_back():
+    data = PlaceFile.from_bytes(pack(_tiny()))
+    assert data.count == 4
+    assert data.languages == sorted(["ja", "ko", LOCAL])
+    found = {data.text(data.name[i]): i for i in range(data.count)}
+    kyoto = found["Kyoto"]
+    assert data.position(kyoto) == (35.02, 135.75)
+    assert data.pop[kyoto] == 1_460_000
+    assert data.area_name(data.admin1[kyoto]) == "Kyoto"
+    assert data.area_name(data.admin2[kyoto]) == "Kyōto Shi"
+    assert data.area_name(data.admin2[found["Labasa"]]) is None
+    assert data.country_code(data.country[kyoto]) == "JP"
+    assert data.translated("ja", "place", kyoto) == "京都市"
+    assert data.translated("ja", "place", found["Labasa"]) is None
+    assert data.translated("ko", "area", data.admin1[kyoto]) == "교토부"
+    assert data.translated("ko", "country", data.country[kyoto]) == "일본"
+    assert data.translated("de", "place", kyoto) is None  # a language the file lacks
+    near = set(data.within_box(35.02, 135.75, 2.0))
+    assert {kyoto, found["Kamigyō-ku"]} <= near and found["Labasa"] not in near
+    assert set(data.within_box(35.02, 135.75, 20.0, big=True)) == {kyoto, found["Kamigyō-ku"]}
+    # across ±180°: a box around 179.99 holds the place at -179.99
+    assert found["Across"] in set(data.within_box(-16.5, 179.99, 5.0))
+    assert data.header["about"] == {"built": "2026-01-01"}
+
+
+def test_a_tiny_file_names_in_its_languages(tmp_path):
+    path = tmp_path / "places.bin"
+    path.write_bytes(pack(_tiny()))
+    ko = OfflineGeocoder("ko", data=path, at_sea=lambda lat, lon: False)
+    place = ko.reverse(35.031, 135.761)
+    assert (place.name, place.district, place.admin1, place.country) == (
+        "京都市", "Kamigyō-ku", "교토부", "일본")  # no Korean city name: the local one
+
+
+@pytest.mark.parametrize("damage", [b"", b"NOTPLACE" + bytes(20), "cut", "format"])
+def test_a_damaged_file_is_refused(tmp_path, damage):
+    data = pack(_tiny())
+    if damage == "cut":
+        data = data[:len(data) // 2]
+    elif damage == "format":
+        length = struct.unpack_from("<I", data, 8)[0]
+        header = json.loads(data[12:12 + length])
+        header["format"] = 99
+        raw = json.dumps(header).encode()
+        data = data[:8] + struct.pack("<I", len(raw)) + raw + data[12 + length:]
+    else:
+        data = damage
+    path = tmp_path / "places.bin"
+    path.write_bytes(data)
+    with pytest.raises(PlaceFileError):
+        PlaceFile(path)
+
+
+# --- the build script -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def build():
+    spec = importlib.util.spec_from_file_location("build_places",
+                                                  ROOT / "scripts" / "build_places.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_places"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _mo(path, messages):
+    """A GNU gettext catalog holding ``messages`` (the format msgfmt writes)."""
+    messages = {"": "Content-Type: text/plain; charset=UTF-8\n", **messages}
+    keys = sorted(messages)
+    ids = b"".join(k.encode() + b"\0" for k in keys)
+    strs = b"".join(messages[k].encode() + b"\0" for k in keys)
+    count = len(keys)
+    start = 7 * 4 + 16 * count
+    offsets, pos = [], 0
+    for k in keys:
+        offsets += [len(k.encode()), start + pos]
+        pos += len(k.encode()) + 1
+    values, pos = [], 0
+    for k in keys:
+        values += [len(messages[k].encode()), start + len(ids) + pos]
+        pos += len(messages[k].encode()) + 1
+    head = struct.pack("<7I", 0x950412DE, 0, count, 28, 28 + 8 * count, 0, 0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(head + struct.pack(f"<{2 * count}I", *offsets)
+                     + struct.pack(f"<{2 * count}I", *values) + ids + strs)
+
+
+def test_the_build_reads_debian_catalogs_by_geonames_id(build, tmp_path):
+    _mo(tmp_path / "ja" / "LC_MESSAGES" / "geonames.mo", {"1857910": "京都市"})
+    _mo(tmp_path / "zh_TW" / "LC_MESSAGES" / "geonames.mo", {"1850147": "東京都"})
+    _mo(tmp_path / "zh_CN" / "LC_MESSAGES" / "geonames.mo", {"1857910": "京都"})
+    found = build.catalogs(tmp_path, ["ja", "zh", "ko"])
+    assert found == {"ja": {"1857910": "京都市"},
+                     "zh": {"1857910": "京都", "1850147": "東京都"}}
+
+
+def test_the_build_tells_languages_by_script(build):
+    names = ["Kyoto", "Kyōto-shi", "きょうとし", "キョウト", "京都", "京都市", "교토 시", "Киото"]
+    assert build.pick(names, build.IS_HANGUL) == "교토 시"
+    assert build.pick(names, build.IS_JAPANESE, build.IS_CJK) == "京都市"
+    assert build.pick(names, build.IS_KATAKANA) == "キョウト"
+    assert build.pick(names, build.IS_CYRILLIC) == "Киото"
+    assert build.pick(["Holborn"], build.IS_HANGUL) is None
+
+
+# --- labels of a day --------------------------------------------------------------------
+
+def _stop(day, index, lat, lon, place, nearby=None):
+    moment = datetime(2025, 4, day, 9) + timedelta(hours=index)
+    return Stop(f"2025-04-{day:02d}", index, "stop", moment, moment, "Asia/Tokyo", lat, lon,
+                (), place, nearby=nearby)
+
+
+def _day(stops):
+    return Day(stops[0].day, "Asia/Tokyo", tuple(stops), ())
+
+
+KYOTO = Place("Kyoto", "Kyoto", "Japan", "JP")
+
+
+def test_same_labels_get_numbers_by_spot():
+    days = labels.tell_apart([_day([
+        _stop(1, 1, 34.9949, 135.7850, KYOTO),
+        _stop(1, 2, 35.0394, 135.7292, KYOTO._replace(district="Kamigyō-ku")),
+        _stop(1, 3, 34.9671, 135.7727, KYOTO),
+        _stop(1, 4, 34.9951, 135.7851, KYOTO),  # the first spot again, after lunch
+    ]), _day([_stop(2, 1, 35.0037, 135.7788, KYOTO)])])
+    got = [s.place.label for d in days for s in d.stops]
+    assert got == ["Kyoto", "Kamigyō-ku, Kyoto", "Kyoto (2)", "Kyoto", "Kyoto (3)"]
+    assert days[0].stops[2].place.display == "Kyoto (2), Japan"
+
+
+def test_runs_of_days_are_numbered_apart():
+    far = [_day([_stop(1, 1, 34.99, 135.78, KYOTO)]), _day([_stop(2, 1, 35.03, 135.70, KYOTO)]),
+           _day([_stop(9, 1, 35.00, 135.76, KYOTO)])]
+    got = [s.place.label for d in labels.label_days(far) for s in d.stops]
+    assert got == ["Kyoto", "Kyoto (2)", "Kyoto"]  # a week later: another trip
+
+
+def test_a_stop_inside_an_attraction_is_named_by_it():
+    temple = NearbyPlace("Kinkaku-ji", "place_of_worship", "see", 40,
+                         "https://www.openstreetmap.org/way/1", (35.038, 135.727, 35.041, 135.731))
+    cafe = NearbyPlace("Cafe", "cafe", "eat", 10, "https://www.openstreetmap.org/node/2")
+    park = NearbyPlace("Big park", "park", "see", 300, "https://www.openstreetmap.org/way/3",
+                       (35.0, 135.7, 35.1, 135.8))
+    place = KYOTO._replace(district="Kamigyō-ku")
+    days = labels.label_days([_day([_stop(1, 1, 35.0394, 135.7292, place, (cafe, park, temple)),
+                                    _stop(1, 2, 35.0500, 135.7000, place, (cafe, temple))])])
+    first, second = days[0].stops
+    assert first.place.label == "Kinkaku-ji, Kyoto"  # the smaller of the two it lies in
+    assert first.place.kind == "landmark"
+    assert second.place.label == "Kamigyō-ku, Kyoto"  # outside the temple's bounds
+
+
+# --- the command line -------------------------------------------------------------------
+
+@pytest.fixture
+def japan(tmp_path, monkeypatch):
+    start = datetime(2025, 4, 3, 10, 0)
+    spots = [(35.0394, 135.7292), (34.9671, 135.7727), (35.6595, 139.7005)]
+    shots = [Shot(f"j{k}{i}.jpg", start + timedelta(days=k // 2, hours=k, minutes=i),
+                  "Asia/Tokyo", lat, lon) for k, (lat, lon) in enumerate(spots)
+             for i in range(2)]
+    monkeypatch.chdir(tmp_path)
+    return write(tmp_path / "japan", shots)
+
+
+def _places(result):
+    assert result.exit_code == 0, result.stderr
+    return [s["place"] for d in json.loads(result.stdout)["days"] for s in d["stops"]]
+
+
+@pytest.mark.parametrize("language, expected", [
+    (None, ["Kamigyō-ku, Kyoto, Japan", "Kyoto, Japan", "Shibuya, Tokyo, Japan"]),
+    ("ko", ["Kamigyō-ku, 교토 시, 京都府, 일본", "교토 시, 京都府, 일본",
+            "渋谷区, 도쿄, 東京都, 일본"]),
+    ("ja", ["Kamigyō-ku, 京都市, 京都, 日本", "京都市, 京都, 日本", "渋谷区, 東京都, 東京, 日本"]),
+])
+def test_scan_in_a_language(run, japan, language, expected):
+    args = ["scan", str(japan), "-f", "json"] + (["--language", language] if language else [])
+    result = run(*args)
+    assert _places(result) == expected
+    assert result.stderr == ""
+
+
+def test_the_language_from_the_environment(run, japan, monkeypatch):
+    monkeypatch.setenv("TRIPEXIF_LANGUAGE", "ja")
+    assert _places(run("scan", str(japan), "-f", "json"))[1] == "京都市, 京都, 日本"
+
+
+def test_json_stops_carry_the_place_parts(run, japan):
+    result = run("scan", str(japan), "-f", "json", "--language", "ja")
+    stop = json.loads(result.stdout)["days"][0]["stops"][0]
+    assert stop["label"] == "Kamigyō-ku, 京都市"
+    assert stop["district"] == "Kamigyō-ku"
+    assert stop["admin2"] == "京都市"
+    assert stop["local_name"] == "京都市"
+    assert stop["place_kind"] == "in"
+
+
+def test_a_language_without_offline_names_is_said_once(run, japan):
+    result = run("scan", str(japan), "-f", "json", "--language", "xx")
+    assert result.exit_code == 0
+    assert result.stderr.count("no 'xx' names") == 1
+    assert _places(result)[1] == "京都市, 京都府, 日本"  # the local names
