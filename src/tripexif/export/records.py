@@ -87,9 +87,9 @@ def place_text(stop: Stop) -> str | None:
 
 
 def place_label(stop: Stop) -> str:
-    """The place for people to read: its label ("Holborn, London", "Kyoto (2)"), or its
-    coordinates when it has none."""
-    return stop.place.label if stop.place else f"{stop.lat:.5f}, {stop.lon:.5f}"
+    """The place for people to read: its name ("Holborn, London, England, United Kingdom",
+    "Kyoto (2), Japan"), or its coordinates when it has none."""
+    return stop.place.display if stop.place else f"{stop.lat:.5f}, {stop.lon:.5f}"
 
 
 def place_fields(place: Place | None) -> dict[str, Any]:

@@ -276,9 +276,12 @@ def place_from(location: Any) -> Place | None:
         district = next((_text(address[k]) for k in ("suburb", "city_district", "quarter",
                                                      "neighbourhood")
                          if _text(address.get(k))), None)
+        own = _text(raw.get("name"))
         category = (_text(raw.get("class")) or _text(raw.get("category")) or "",
                     _text(raw.get("type")) or "")
-        sight = _text(raw.get("name")) if is_landmark(*category) else None
+        # without class and type (older servers), the address names the object's own key
+        keys = [k for k in ("tourism", "historic") if own and _text(address.get(k)) == own]
+        sight = own if is_landmark(*category) or keys else None
         chosen = sight or town or district or _text(raw.get("name")) or first
         return None if chosen is None else Place(
             name=chosen,
