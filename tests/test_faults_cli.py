@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from datetime import datetime
-from pathlib import Path
 
 from trips import Shot, write
 

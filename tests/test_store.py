@@ -1,12 +1,9 @@
 """The cache folder may be shared: `tripexif cache --clear` removes tripexif's own files and
 nothing else (no other file, no folder)."""
 
-import os
-from pathlib import Path
 
 import pytest
 
-from tripexif.store.folder import own_files
 from tripexif.store.index import Index
 
 OWN = ["index-v2.sqlite", "index-v2.sqlite-wal", "index-v2.sqlite-shm",

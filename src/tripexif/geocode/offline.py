@@ -94,7 +94,7 @@ def _finder() -> Any:
 class _Hit(NamedTuple):
     score: float  # distance / radius: below 1 inside the extent
     population: int
-    index: int
+    at: int  # the place's record
     km: float
 
 
@@ -145,19 +145,19 @@ class OfflineGeocoder:
             return self._outside(lat, lon)
         town = max(inside.values(), key=lambda h: (h.population, -h.score))
         others = [h._replace(score=h.km / min(SECTION_KM, extent_km(h.population)))
-                  for h in inside.values() if h.index != town.index
-                  and f.country[h.index] == f.country[town.index]
+                  for h in inside.values() if h.at != town.at
+                  and f.country[h.at] == f.country[town.at]
                   and h.population <= town.population]
         others = [h for h in others if h.score <= 1.0]
-        tlat, tlon = f.position(town.index)
+        tlat, tlon = f.position(town.at)
         within = [h for h in others
-                  if distance_km(tlat, tlon, *f.position(h.index)) <= extent_km(town.population)]
+                  if distance_km(tlat, tlon, *f.position(h.at)) <= extent_km(town.population)]
         district = min(within, default=None)
         best = min(others, default=None)
         if best is not None and (district is None or best.score < district.score) \
                 and best not in within:  # a town of its own beyond the big one's edge
             town, district = best, None
-        return self._place(town.index, town.km, district.index if district else None)
+        return self._place(town.at, town.km, district.at if district else None)
 
     def _outside(self, lat: float, lon: float) -> Place | None:
         f = self.file

@@ -112,8 +112,8 @@ def pack(source: Source) -> bytes:
         columns["lon"].append(round(p.lon * SCALE))
         columns["pop"].append(max(0, min(p.population, 2**32 - 1)))
         columns["name"].append(text(p.name))
-        columns["admin1"].append(area_id[p.admin1] if p.admin1 in area_id else 0)
-        columns["admin2"].append(area_id[p.admin2] if p.admin2 in area_id else 0)
+        columns["admin1"].append(area_id.get(p.admin1 or "", 0))
+        columns["admin2"].append(area_id.get(p.admin2 or "", 0))
         columns["country"].append(country_id[p.country])
     fine = [fine_cell(p.lat, p.lon) for p in (source.places[i] for i in order)]
     columns["cells"], columns["cell_start"] = _starts(fine)
@@ -252,7 +252,7 @@ class PlaceFile:
         keys = self.arrays.get(f"{lang}.{kind}.key")
         if keys is None:
             return None
-        i = bisect_left(keys, key)  # type: ignore[arg-type]
+        i = bisect_left(keys, key)
         if i < len(keys) and keys[i] == key:
             return self.text(self.arrays[f"{lang}.{kind}.text"][i])
         return None
@@ -299,8 +299,8 @@ class PlaceFile:
         members = self.arrays["big"] if big else None
         for row in range(row_lo, row_hi + 1):
             for c0, c1 in spans:
-                i = bisect_left(cells, row * cols + c0)  # type: ignore[arg-type]
-                j = bisect_right(cells, row * cols + c1)  # type: ignore[arg-type]
+                i = bisect_left(cells, row * cols + c0)
+                j = bisect_right(cells, row * cols + c1)
                 if i < j:
                     if members is None:
                         yield from range(starts[i], starts[j])
