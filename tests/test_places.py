@@ -217,6 +217,26 @@ def test_a_damaged_file_is_refused(tmp_path, damage):
         PlaceFile(path)
 
 
+def test_a_damaged_text_block_is_refused():
+    data = bytearray(pack(_tiny()))
+    header = PlaceFile.from_bytes(bytes(data)).header
+    length = struct.unpack_from("<I", data, 8)[0]
+    offset = 12 + length + header["sections"]["text"][0]
+    data[offset:offset + 4] = b"\xff\xff\xff\xff"
+    damaged = PlaceFile.from_bytes(bytes(data))
+    with pytest.raises(PlaceFileError, match="damaged text block"):
+        damaged.text(1)
+
+
+def test_a_missing_place_file_is_one_line_not_a_traceback(run, japan, monkeypatch, tmp_path):
+    monkeypatch.setattr(offline, "DATA", tmp_path / "gone.bin")
+    result = run("scan", str(japan))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "place file" in result.stderr and "gone.bin" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 # --- the build script -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -65,7 +65,7 @@ def base_language(code: str | None) -> str:
 def unknown_language(code: str) -> str | None:
     """A warning when the place file has no names in language ``code`` (None: it has)."""
     lang = base_language(code)
-    known = ["en", *(x for x in place_file().languages if x != LOCAL)]
+    known = ["en", *(x for x in place_file(DATA).languages if x != LOCAL)]
     if lang in known:
         return None
     return (f"the offline place names have no {code!r} names (they have: "
@@ -73,7 +73,7 @@ def unknown_language(code: str) -> str | None:
 
 
 @functools.cache
-def place_file(path: Path = DATA) -> PlaceFile:
+def place_file(path: Path) -> PlaceFile:
     """The place file, opened once a process (memory-mapped: nothing is built or written)."""
     return PlaceFile(path)
 

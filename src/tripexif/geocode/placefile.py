@@ -13,7 +13,9 @@ a flat array aligned to 8 bytes:
   places start; ``big_cells``/``big_start``/``big``: the same for places of ``big_pop`` or
   more on a coarse grid (the towns whose extent may reach far);
 - ``area_name``, ``country_code``, ``country_name``: string ids;
-- ``text``/``text_start``: every string once, as UTF-8;
+- ``text``/``text_start``: every string once, as UTF-8, in blocks of ``TEXT_BLOCK`` strings
+  (joined by NUL) each compressed with raw deflate: string ``i`` is in block
+  ``i // TEXT_BLOCK``, whose bytes start at ``text_start[block]``;
 - per language ``L`` (and ``_local``, the name in the country's own language):
   ``L.place.key``/``L.place.text``, ``L.area.key``/``L.area.text``,
   ``L.country.key``/``L.country.text``: sorted ids and the string id of their name.
@@ -28,11 +30,14 @@ import math
 import mmap
 import struct
 import sys
+import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from tripexif.errors import TripexifError
 
 MAGIC = b"TRIPXPL1"
 FORMAT = 1
@@ -40,11 +45,13 @@ FINE_DEG = 0.1
 COARSE_DEG = 1.0
 BIG_POP = 10_000
 LOCAL = "_local"
+TEXT_BLOCK = 64
+CACHED_BLOCKS = 512
 SCALE = 100_000  # int32 coordinates in 1e-5 degree (about a metre)
 
 
-class PlaceFileError(Exception):
-    """The file is not a place file this version can read."""
+class PlaceFileError(TripexifError):
+    """The file is missing or not a place file this version can read."""
 
 
 class SourcePlace(NamedTuple):
@@ -140,14 +147,20 @@ def pack(source: Source) -> bytes:
             columns[f"{lang}.{kind}.text"] = array("I", [text(table[k]) for k in keys])
     blob = bytearray()
     starts = array("I", [0])
-    for value in texts:  # insertion order is id order
-        blob += value.encode("utf-8")
+    strings = list(texts)  # insertion order is id order
+    for first in range(0, len(strings), TEXT_BLOCK):
+        chunk = strings[first:first + TEXT_BLOCK]
+        if any("\0" in value for value in chunk):
+            raise ValueError("a name holds a NUL character")
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+        blob += packer.compress("\0".join(chunk).encode("utf-8")) + packer.flush()
         starts.append(len(blob))
     columns["text_start"] = starts
     columns["text"] = array("B", bytes(blob))
     return _assemble(columns, {
         "format": FORMAT, "count": len(order), "fine_deg": FINE_DEG,
         "coarse_deg": COARSE_DEG, "big_pop": BIG_POP, "languages": languages,
+        "text_block": TEXT_BLOCK, "strings": len(strings),
         "about": dict(source.about),
     })
 
@@ -190,11 +203,15 @@ class PlaceFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        with open(path, "rb") as fh:
-            try:
-                self._map: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-            except ValueError:  # an empty file cannot be mapped
-                raise PlaceFileError(f"{path} is empty") from None
+        try:
+            with open(path, "rb") as fh:
+                try:
+                    self._map: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                except ValueError:  # an empty file cannot be mapped
+                    raise PlaceFileError(f"the place file {path} is empty") from None
+        except OSError as error:
+            raise PlaceFileError(f"the place file {path} cannot be read "
+                                 f"({error.strerror or error}); reinstall tripexif") from error
         self._parse(memoryview(self._map))
 
     @classmethod
@@ -217,12 +234,20 @@ class PlaceFile:
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise PlaceFileError(f"{self.path} is a place file of another format")
         self.header: dict[str, Any] = header
-        base = start + length
+        try:
+            self._sections(view, start + length)
+        except (KeyError, TypeError, ValueError) as error:
+            raise PlaceFileError(f"{self.path} has a damaged header") from error
+
+    def _sections(self, view: memoryview, base: int) -> None:
+        header = self.header
         self.arrays: dict[str, Sequence[int]] = {}
         for name, (offset, count, code) in header["sections"].items():
+            if code not in ("B", "H", "I", "i"):
+                raise ValueError(f"section {name} of type {code!r}")
             size = array(code).itemsize
             begin = base + offset
-            if begin + count * size > len(view):
+            if begin % size or begin + count * size > len(view):
                 raise PlaceFileError(f"{self.path} is cut short")
             chunk = view[begin:begin + count * size]
             if sys.byteorder == "little":
@@ -232,20 +257,44 @@ class PlaceFile:
                 values.byteswap()
                 self.arrays[name] = values
         self.count: int = header["count"]
+        for column in ("lat", "lon", "pop", "name", "admin1", "admin2", "country"):
+            if len(self.arrays[column]) != self.count:
+                raise ValueError(f"{column} holds {len(self.arrays[column])} places")
         self.languages: list[str] = header["languages"]
         a = self.arrays
         self.lat, self.lon, self.pop = a["lat"], a["lon"], a["pop"]
         self.name, self.admin1, self.admin2 = a["name"], a["admin1"], a["admin2"]
         self.country = a["country"]
-        self._text, self._text_start = a["text"], a["text_start"]
-        self._text_bytes = view[base + header["sections"]["text"][0]:
-                                base + header["sections"]["text"][0] + len(self._text)]
+        self._text_start = a["text_start"]
+        offset = header["sections"]["text"][0]
+        self._text_bytes = view[base + offset:base + offset + len(a["text"])]
+        self._block_size: int = header["text_block"]
+        self._strings: int = header["strings"]
+        self._blocks: dict[int, list[str]] = {}
 
     # --- strings and names ------------------------------------------------------------
 
     def text(self, i: int) -> str:
-        starts = self._text_start
-        return bytes(self._text_bytes[starts[i]:starts[i + 1]]).decode("utf-8")
+        """String ``i`` (PlaceFileError for an id the file does not hold, or a damaged
+        block)."""
+        if not 0 <= i < self._strings:
+            raise PlaceFileError(f"{self.path} names string {i}, which it does not hold")
+        block, at = divmod(i, self._block_size)
+        found = self._blocks.get(block)
+        if found is None:
+            starts = self._text_start
+            try:
+                packed = bytes(self._text_bytes[starts[block]:starts[block + 1]])
+                found = zlib.decompress(packed, -15).decode("utf-8").split("\0")
+            except (zlib.error, UnicodeDecodeError, IndexError) as error:
+                raise PlaceFileError(f"{self.path} has a damaged text block") from error
+            if len(self._blocks) >= CACHED_BLOCKS:
+                self._blocks.clear()
+            self._blocks[block] = found
+        try:
+            return found[at]
+        except IndexError:
+            raise PlaceFileError(f"{self.path} has a damaged text block") from None
 
     def translated(self, lang: str, kind: str, key: int) -> str | None:
         """The name of place/area/country ``key`` in ``lang`` (or ``LOCAL``), if known."""
