@@ -338,6 +338,25 @@ def test_a_stop_inside_an_attraction_is_named_by_it():
     assert second.place.label == "Kamigyō-ku, Kyoto"  # outside the temple's bounds
 
 
+def test_a_photo_between_two_flight_legs_is_in_flight():
+    from tripexif.model import Leg
+
+    fiji = Place("Nadi", "Western", "Fiji", "FJ")
+    start, air, end = (_stop(1, 1, -17.8, 177.4, fiji),
+                       _stop(1, 2, -16.0, 179.9, Place("Labasa", "Northern", "Fiji", "FJ")),
+                       _stop(1, 3, -13.8, -171.8, Place("Apia", None, "Samoa", "WS")))
+    legs = [Leg(start, air, 280.0, 1200, "flight", "840 km/h"),
+            Leg(air, end, 900.0, 3600, "flight", "900 km/h")]
+    days = labels.mark_flights([_day([start, air, end])], legs)
+    got = [s.place.label for s in days[0].stops]
+    assert got == ["Nadi", "in flight", "Apia"]
+    assert days[0].stops[1].place.country == "Fiji"  # what lies below
+    ground = [Leg(start, air, 28.0, 1200, "ground", "84 km/h"), legs[1]]
+    assert labels.mark_flights([_day([start, air, end])], ground)[0].stops[1].place.label \
+        == "Labasa"
+    assert labels.in_flight(None).label == "in flight"
+
+
 # --- the command line -------------------------------------------------------------------
 
 @pytest.fixture

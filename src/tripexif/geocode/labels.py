@@ -3,7 +3,8 @@ told apart by their district (the geocoder's, part of the label already) and onl
 number, "Kyoto (2)", given to each further *spot* of that label in time order (a stop
 within ``SAME_SPOT_KM`` of an earlier one of the same label is that spot again, and reads
 like it). A stop that lies within a named attraction that ``--nearby`` found is labelled by
-it ("Kinkaku-ji, Kyoto")."""
+it ("Kinkaku-ji, Kyoto"); a photo taken from a plane (between two flight legs, for the trips
+work to mark with :func:`mark_flights`) is "in flight"."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from tripexif.model import Day, Place, Stop
+from tripexif.model import Day, Leg, Place, Stop
 from tripexif.trip.geo import distance_km
 
 SAME_SPOT_KM = 0.5
@@ -58,6 +59,27 @@ def label_days(days: Sequence[Day]) -> tuple[Day, ...]:
         run.append(day)
     out.extend(tell_apart(run))
     return tuple(out)
+
+
+def in_flight(place: Place | None) -> Place:
+    """The place of a position photographed in the air: labelled "in flight"; what lies
+    below (region, country) is kept when known."""
+    below = place or Place("", country=None)
+    return below._replace(kind="flight", district=None, town=None, ordinal=1)
+
+
+def mark_flights(days: Sequence[Day], legs: Sequence[Leg]) -> tuple[Day, ...]:
+    """``days`` with every stop or waypoint reached by a flight leg and left by one (a
+    photo taken from the plane) labelled "in flight"."""
+    def key(stop: Stop) -> tuple[str, str, int]:
+        return stop.day, stop.kind, stop.index
+
+    arrived = {key(leg.end) for leg in legs if leg.mode == "flight"}
+    left = {key(leg.start) for leg in legs if leg.mode == "flight"}
+    airborne = arrived & left
+    return tuple(day._replace(stops=tuple(
+        s._replace(place=in_flight(s.place)) if key(s) in airborne else s
+        for s in day.stops)) for day in days)
 
 
 def _next_day(first: str, second: str) -> bool:
