@@ -112,13 +112,24 @@ def iso_translations(kind: str, names: Mapping[str, str],
                 tr = gettext.translation(f"iso3166-{kind}", str(folder), [variant])
             except OSError:
                 continue
+            catalog = tr._catalog  # type: ignore[attr-defined]
             for code, english in names.items():
-                said = tr.gettext(english)
-                if said and said != english:
-                    table.setdefault(code, said)
+                said = catalog.get(english)
+                if said:  # kept when it reads as in English: "Japan" in German
+                    table.setdefault(code, natural_order(said) if kind == "2" else said)
         if table:
             out[lang] = table
     return out
+
+
+def natural_order(name: str) -> str:
+    """An ISO 3166-2 name in reading order: "Madrid, Comunidad de" -> "Comunidad de Madrid",
+    "Durham, County" -> "County Durham"; a list ("Newry, Mourne and Down") is kept."""
+    head, sep, tail = name.rpartition(", ")
+    if not sep or ", " in head or any(f" {word} " in f" {tail} "
+                                      for word in ("and", "y", "et", "en", "und", "e")):
+        return name
+    return f"{tail} {head}"
 
 
 def read_source(debian_locales: Path | None) -> Source:
@@ -155,7 +166,7 @@ def read_source(debian_locales: Path | None) -> Source:
         key = area_key(row, line)
         level = int(row[6]) if row[6].isdigit() else 1
         by_line[line] = (key, level)
-        areas[key] = row[0]
+        areas[key] = natural_order(row[0]) if row[1] else row[0]
         if row[1]:
             area_iso[key] = row[1]
         area_aliases[key] = [a for a in row[5].split("|") if a]

@@ -95,12 +95,33 @@ def test_names_in_korean_and_japanese(language, kyoto, tokyo, japan):
 
 
 def test_a_name_without_a_translation_falls_back_to_the_local_name_then_english():
-    ko = OfflineGeocoder("ko")
-    place = ko.reverse(35.6595, 139.7005)
-    assert place.district == "渋谷区"  # no Korean name for Shibuya: the Japanese one
-    assert place.admin1 == "東京都"  # nor for Tokyo prefecture
-    assert ko.reverse(51.5194, -0.1270).district == "Holborn"  # no Korean, no local: English
-    assert OfflineGeocoder("fr").reverse(51.5194, -0.1270).country == "Royaume-Uni"
+    zh = OfflineGeocoder("zh").reverse(35.6595, 139.7005)
+    assert zh.district == "渋谷区"  # no Chinese name for Shibuya: the Japanese one, in Han
+    ko = OfflineGeocoder("ko").reverse(35.6595, 139.7005)
+    # nor a Korean one: the Japanese one is not in Hangul, so English
+    assert (ko.district, ko.name, ko.admin1, ko.country) == ("Shibuya", "도쿄", "Tokyo", "일본")
+    assert OfflineGeocoder("fr").reverse(35.6595, 139.7005).district == "Shibuya"
+    holborn = OfflineGeocoder("fr").reverse(51.5194, -0.1270)
+    assert (holborn.district, holborn.name, holborn.country) == ("Holborn", "Londres",
+                                                                 "Royaume-Uni")
+
+
+def test_a_translation_that_reads_as_in_english_is_no_gap():
+    # pycountry's German for Japan is "Japan": not a missing name to fill with 日本
+    assert OfflineGeocoder("de").reverse(35.6595, 139.7005).country == "Japan"
+
+
+def test_iso_region_names_read_in_order():
+    assert OfflineGeocoder().reverse(40.4168, -3.7038).admin1 == "Comunidad de Madrid"
+    assert OfflineGeocoder("fr").reverse(40.4168, -3.7038).admin1 == "Communauté de Madrid"
+
+
+def test_readable_scripts():
+    assert offline.readable("渋谷区", "ja") and offline.readable("しぶや", "ja")
+    assert offline.readable("渋谷区", "zh") and not offline.readable("しぶや", "zh")
+    assert not offline.readable("渋谷区", "ko") and offline.readable("교토 시", "ko")
+    assert offline.readable("Île-de-France", "fr") and not offline.readable("Токио", "fr")
+    assert offline.readable("Токио", "ru")
 
 
 def test_the_local_name_is_kept_in_any_language(english):
@@ -195,7 +216,10 @@ def test_a_tiny_file_names_in_its_languages(tmp_path):
     ko = OfflineGeocoder("ko", data=path, at_sea=lambda lat, lon: False)
     place = ko.reverse(35.031, 135.761)
     assert (place.name, place.district, place.admin1, place.country) == (
-        "京都市", "Kamigyō-ku", "교토부", "일본")  # no Korean city name: the local one
+        "Kyoto", "Kamigyō-ku", "교토부", "일본")  # no Korean city name, the local is in Han
+    zh = OfflineGeocoder("zh", data=path, at_sea=lambda lat, lon: False)
+    place = zh.reverse(35.031, 135.761)
+    assert (place.name, place.admin1, place.country) == ("京都市", "Kyoto", "Japan")
 
 
 @pytest.mark.parametrize("damage", [b"", b"NOTPLACE" + bytes(20), "cut", "format"])
@@ -377,8 +401,8 @@ def _places(result):
 
 @pytest.mark.parametrize("language, expected", [
     (None, ["Kamigyō-ku, Kyoto, Japan", "Kyoto, Japan", "Shibuya, Tokyo, Japan"]),
-    ("ko", ["Kamigyō-ku, 교토 시, 京都府, 일본", "교토 시, 京都府, 일본",
-            "渋谷区, 도쿄, 東京都, 일본"]),
+    ("ko", ["Kamigyō-ku, 교토 시, Kyoto, 일본", "교토 시, Kyoto, 일본",
+            "Shibuya, 도쿄, Tokyo, 일본"]),
     ("ja", ["Kamigyō-ku, 京都市, 京都, 日本", "京都市, 京都, 日本", "渋谷区, 東京都, 東京, 日本"]),
 ])
 def test_scan_in_a_language(run, japan, language, expected):
@@ -407,4 +431,4 @@ def test_a_language_without_offline_names_is_said_once(run, japan):
     result = run("scan", str(japan), "-f", "json", "--language", "xx")
     assert result.exit_code == 0
     assert result.stderr.count("no 'xx' names") == 1
-    assert _places(result)[1] == "京都市, 京都府, 日本"  # the local names
+    assert _places(result)[1] == "Kyoto, Japan"  # the local names are not in Latin script

@@ -199,7 +199,8 @@ def geocoder_options(func: F) -> F:
                           "seconds). Repeatable."),
         click.option("--language", metavar="CODE", envvar="TRIPEXIF_LANGUAGE",
                      help="Place names in this language (ja, ko, fr, ...; default English), "
-                          "offline where the place file has them, else the local name; "
+                          "offline where the place file has them, else the local name in "
+                          "that language's script, else English; "
                           "sent to an online geocoder too. Env: TRIPEXIF_LANGUAGE."),
         click.option("--online-budget", type=click.FloatRange(min=0, min_open=True),
                      default=600.0, show_default=True, metavar="SECONDS",

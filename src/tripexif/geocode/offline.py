@@ -17,7 +17,7 @@ Naming a position, the most specific place it is *in* wins:
   territorial waters) is "at sea, 12 km off Suva".
 
 Names come in ``language`` where the file has a translation, else in the place's own
-language (its local name), else in English.
+language (its local name) when that is written in the reader's script, else in English.
 """
 
 from __future__ import annotations
@@ -55,6 +55,23 @@ def compass(lat: float, lon: float, to_lat: float, to_lon: float) -> str:
                                       math.cos(p1) * math.sin(p2)
                                       - math.sin(p1) * math.cos(p2) * math.cos(dl)))
     return COMPASS[round((bearing % 360) / 45) % 8]
+
+
+# the scripts a language is written in, as ranges of code points (letters outside them
+# make a name unreadable to its readers); languages not listed are written in Latin
+_LATIN = ((0x41, 0x24F), (0x1E00, 0x1EFF))
+_HAN = ((0x3005, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+        (0x20000, 0x3FFFF))
+_KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F))
+_HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF))
+SCRIPTS = {"ja": _HAN + _KANA, "zh": _HAN, "ko": _HANGUL, "ru": ((0x400, 0x52F),),
+           "uk": ((0x400, 0x52F),), "el": ((0x370, 0x3FF),)}
+
+
+def readable(name: str, language: str) -> bool:
+    """Whether every letter of ``name`` is in a script ``language`` is written in."""
+    ranges = SCRIPTS.get(language, _LATIN)
+    return all(any(lo <= ord(c) <= hi for lo, hi in ranges) for c in name if c.isalpha())
 
 
 def base_language(code: str | None) -> str:
@@ -197,9 +214,14 @@ class OfflineGeocoder:
         return None if english is None else self._name("area", area, english)
 
     def _name(self, kind: str, key: int, english: str) -> str:
-        """In the language asked for, else the local name, else English."""
+        """In the language asked for, else the local name when it is written in that
+        language's script (a Japanese name for a Japanese reader, a French one for a French
+        reader; a Korean reader gets Shibuya, not 渋谷区), else English."""
         if self.language in ENGLISH:
             return english
         f = self.file
-        return f.translated(self.language, kind, key) or f.translated(LOCAL, kind, key) \
-            or english
+        found = f.translated(self.language, kind, key)
+        if found:
+            return found
+        local = f.translated(LOCAL, kind, key)
+        return local if local and readable(local, self.language) else english
