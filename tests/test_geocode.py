@@ -60,6 +60,13 @@ def test_a_place_across_a_border_is_no_section_of_the_town(coder):
     assert g.reverse(45.0, 7.0).label == "Town"
 
 
+def test_a_big_town_across_a_border_does_not_name_a_town_it_reaches(coder):
+    # the city's 5 km reach covers the small town across the river and the border
+    g = coder([("City", 45.0, 7.0, 270000, "XX"), ("Small", 45.0, 7.055, 35000, "YY")])
+    assert g.reverse(45.0, 7.054).label == "Small"  # 0.08 km from Small, 4.2 km from City
+    assert g.reverse(45.0, 7.01).label == "City"
+
+
 def test_a_place_beyond_the_big_towns_edge_is_a_town_of_its_own(coder):
     # the point is inside both; the village's centre is 2.97 km from the town's (beyond
     # its 2.4 km): a neighbouring village, not a section of the town

@@ -60,6 +60,12 @@ def test_kinkaku_ji_and_fushimi_inari_read_differently(english):
     assert kinkaku.display == "Kamigyō-ku, Kyoto, Japan"  # the prefecture is not said twice
 
 
+def test_kehl_is_not_named_after_strasbourg_across_the_rhine(english):
+    # Strasbourg's reach (5 km) covers Kehl's centre; the border does not move
+    assert english.reverse(48.5727, 7.8140).display == "Kehl, Baden-Württemberg, Germany"
+    assert english.reverse(48.5734, 7.7521).display == "Strasbourg, Grand-Est, France"
+
+
 def test_waiyevo_is_not_named_after_labasa(english):
     # no settlement on Taveuni is in GeoNames cities500: the nearest place, Savusavu, is
     # named with distance and direction, never Labasa (77 km, the bigger town)
