@@ -6,10 +6,12 @@ Naming a position, the most specific place it is *in* wins:
 - every place has an extent, a circle whose radius grows with its population
   (:func:`extent_km`: 1 km for a village, about 1.2 km for Holborn, 12 km for Kyoto, at most
   ``CAP_KM``; a section of a town reaches ``SECTION_KM`` at most);
-- the *town* is the most populous place whose extent holds the position; the *district* is
-  the smaller place (a section such as Holborn or Shibuya, or a neighbourhood) whose extent
-  holds it most deeply (distance / radius smallest) and which lies within the town's own
-  extent, in the same country;
+- the place whose extent holds the position most deeply (distance / radius smallest) tells
+  its country; the *town* is the most populous place of that country whose extent holds the
+  position (never a town across a border); the *district* is the smaller place (a section
+  such as Holborn or Shibuya, or a neighbourhood) that holds it most deeply and lies within
+  the town's own extent; a smaller place beyond the town's extent that holds it more deeply
+  than any district is a town of its own;
 - a position in no place's extent is named from the *nearest* place, with its distance and
   compass direction ("12 km NE of Waiyevo"): the nearest, never a bigger town farther off
   on another island or across a border;
@@ -160,20 +162,21 @@ class OfflineGeocoder:
                     inside[i] = _Hit(km / radius, f.pop[i], i, km)
         if not inside:
             return self._outside(lat, lon)
-        town = max(inside.values(), key=lambda h: (h.population, -h.score))
+        # the place the position lies most deeply in tells its country: a town across a
+        # border whose reach covers it (Strasbourg's covers Kehl) names nothing here
+        country = f.country[min(inside.values()).at]
+        same = [h for h in inside.values() if f.country[h.at] == country]
+        town = max(same, key=lambda h: (h.population, -h.score))
         others = [h._replace(score=h.km / min(SECTION_KM, extent_km(h.population)))
-                  for h in inside.values() if h.at != town.at
-                  and f.country[h.at] == f.country[town.at]
-                  and h.population <= town.population]
+                  for h in same if h.at != town.at and h.population <= town.population]
         others = [h for h in others if h.score <= 1.0]
         tlat, tlon = f.position(town.at)
         within = [h for h in others
                   if distance_km(tlat, tlon, *f.position(h.at)) <= extent_km(town.population)]
         district = min(within, default=None)
-        best = min(others, default=None)
-        if best is not None and (district is None or best.score < district.score) \
-                and best not in within:  # a town of its own beyond the big one's edge
-            town, district = best, None
+        alone = min((h for h in others if h not in within), default=None)
+        if alone is not None and (district is None or alone.score < district.score):
+            town, district = alone, None  # a town of its own beyond the big one's edge
         return self._place(town.at, town.km, district.at if district else None)
 
     def _outside(self, lat: float, lon: float) -> Place | None:
