@@ -438,3 +438,45 @@ def test_a_language_without_offline_names_is_said_once(run, japan):
     assert result.exit_code == 0
     assert result.stderr.count("no 'xx' names") == 1
     assert _places(result)[1] == "Kyoto, Japan"  # the local names are not in Latin script
+
+
+# --- online answers ---------------------------------------------------------------------
+
+class _Location:
+    """What geopy hands back: the formatted address and the service's raw answer."""
+
+    def __init__(self, raw, address=""):
+        self.raw = raw
+        self.address = address
+
+
+def test_a_nominatim_attraction_is_a_landmark_in_its_town():
+    from tripexif.geocode.online import place_from
+
+    raw = {"name": "Kinkaku-ji", "class": "amenity", "type": "place_of_worship",
+           "address": {"amenity": "Kinkaku-ji", "suburb": "Kita Ward", "city": "Kyoto",
+                       "state": "Kyoto Prefecture", "country": "Japan", "country_code": "jp"}}
+    place = place_from(_Location(raw))
+    assert (place.kind, place.label) == ("landmark", "Kinkaku-ji, Kyoto")
+    assert place.display == "Kinkaku-ji, Kyoto, Kyoto Prefecture, Japan"
+
+
+def test_a_nominatim_shop_is_not_a_landmark_the_district_and_town_name_it():
+    from tripexif.geocode.online import place_from
+
+    raw = {"name": "Lawson", "class": "shop", "type": "convenience",
+           "address": {"shop": "Lawson", "suburb": "Gion", "city": "Kyoto",
+                       "country": "Japan", "country_code": "jp"}}
+    place = place_from(_Location(raw))
+    assert (place.kind, place.label) == ("in", "Gion, Kyoto")
+
+
+def test_a_photon_park_is_a_landmark():
+    from tripexif.geocode.online import place_from
+
+    raw = {"properties": {"name": "Hyde Park", "osm_key": "leisure", "osm_value": "park",
+                          "city": "London", "country": "United Kingdom",
+                          "countrycode": "GB"}}
+    assert place_from(_Location(raw)).label == "Hyde Park, London"
+    raw["properties"].update(osm_key="building", osm_value="yes", district="Mayfair")
+    assert place_from(_Location(raw)).label == "Mayfair, London"
