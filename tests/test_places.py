@@ -216,6 +216,23 @@ def test_pack_and_read_back():
     assert data.header["about"] == {"built": "2026-01-01"}
 
 
+def test_the_other_byte_order_swaps_on_the_way_out_and_in(monkeypatch):
+    """On a machine of the other byte order the arrays are swapped when written and when
+    read (here faked: the two swaps must undo each other, and only multi-byte arrays
+    differ)."""
+    from tripexif.geocode import placefile
+
+    native = pack(_tiny())
+    monkeypatch.setattr(placefile.sys, "byteorder", "big" if sys.byteorder == "little"
+                        else "little")
+    swapped = pack(_tiny())
+    assert swapped != native and len(swapped) == len(native)
+    data = PlaceFile.from_bytes(swapped)
+    kyoto = next(i for i in range(data.count) if data.text(data.name[i]) == "Kyoto")
+    assert data.position(kyoto) == (35.02, 135.75)
+    assert data.translated("ja", "place", kyoto) == "京都市"
+
+
 def test_a_tiny_file_names_in_its_languages(tmp_path):
     path = tmp_path / "places.bin"
     path.write_bytes(pack(_tiny()))
