@@ -497,3 +497,37 @@ def test_a_photon_park_is_a_landmark():
     assert place_from(_Location(raw)).label == "Hyde Park, London"
     raw["properties"].update(osm_key="building", osm_value="yes", district="Mayfair")
     assert place_from(_Location(raw)).label == "Mayfair, London"
+
+
+# --- the place cache ----------------------------------------------------------------------
+
+def test_a_cached_place_keeps_every_part():
+    from tripexif.geocode.cache import pack_place, unpack_place
+
+    place = Place("Savusavu", "Northern", "Fiji", "FJ", 70.2, None, "Cakaudrove", None,
+                  "near", "E")
+    assert unpack_place(pack_place(place)) == place
+    assert unpack_place(pack_place(place)).label == "70 km E of Savusavu"
+    # an earlier version's five fields still read
+    assert unpack_place('["Roma", "Lazio", "Italy", "IT", 0.5]') == Place(
+        "Roma", "Lazio", "Italy", "IT", 0.5)
+
+
+@pytest.mark.parametrize("packed", [
+    '["Roma", "Lazio", "Italy", "IT", 0.5, null, null, null, "castle", null, null, 1]',
+    '["Roma", "Lazio", "Italy", "IT", 0.5, 3, null, null, "in", null, null, 1]',
+    '["Roma", "Lazio", "Italy", "IT", 0.5, null, null, null, "in", null, null, 0]',
+    '["Roma", "Lazio", "Italy", "IT", 0.5, null]',
+])
+def test_a_cached_place_of_the_wrong_shape_is_refused(packed):
+    from tripexif.geocode.cache import unpack_place
+
+    with pytest.raises(ValueError):
+        unpack_place(packed)
+
+
+def test_labels_without_a_direction_or_a_district():
+    assert Place("Suva", kind="near", distance_km=12.4).label == "12 km from Suva"
+    assert Place("Suva", kind="sea", distance_km=0.2).label == "at sea, 1 km off Suva"
+    assert Place("Suva").label == "Suva"
+    assert Place("Kinkaku-ji", kind="landmark").label == "Kinkaku-ji"

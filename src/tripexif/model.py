@@ -119,7 +119,8 @@ class Place(NamedTuple):
         "at sea, 12 km off Suva", "Kinkaku-ji, Kyoto", "Kyoto (2)"."""
         km = f"{max(1, round(self.distance_km or 0))} km"
         if self.kind == "near":
-            text = f"{km} {self.direction or 'from'} of {self.name}".replace("from of", "from")
+            text = (f"{km} {self.direction} of {self.name}" if self.direction
+                    else f"{km} from {self.name}")
         elif self.kind == "sea":
             text = f"at sea, {km} off {self.name}"
         elif self.kind == "flight":
