@@ -9,11 +9,11 @@ from tripexif.geocode.placefile import Source, SourcePlace, pack
 
 
 def place_file(folder, places, countries=None):
-    """A place file of ``places`` (name, lat, lon, population, country code)."""
+    """A place file of ``places`` (name, lat, lon, population, country code[, region])."""
     folder.mkdir(parents=True, exist_ok=True)
-    rows = [SourcePlace(lat, lon, pop, name, "XX.01", None, cc)
-            for name, lat, lon, pop, cc in places]
-    source = Source(rows, {"XX.01": "State"},
+    rows = [SourcePlace(lat, lon, pop, name, (region or ["XX.01"])[0], None, cc)
+            for name, lat, lon, pop, cc, *region in places]
+    source = Source(rows, {"XX.01": "State", "XX.02": "Other State"},
                     countries or {"FJ": "Fiji", "NO": "Norway", "AQ": "Antarctica",
                                   "XX": "Testland"})
     path = folder / "places.bin"
@@ -65,6 +65,13 @@ def test_a_big_town_across_a_border_does_not_name_a_town_it_reaches(coder):
     g = coder([("City", 45.0, 7.0, 270000, "XX"), ("Small", 45.0, 7.055, 35000, "YY")])
     assert g.reverse(45.0, 7.054).label == "Small"  # 0.08 km from Small, 4.2 km from City
     assert g.reverse(45.0, 7.01).label == "City"
+
+
+def test_a_big_town_across_a_state_line_does_not_name_a_town_it_reaches(coder):
+    g = coder([("City", 45.0, 7.0, 270000, "XX"), ("Small", 45.0, 7.04, 35000, "XX", "XX.02")])
+    place = g.reverse(45.0, 7.039)  # 0.08 km from Small's centre, 3.1 km from City's
+    assert place.display == "Small, Other State, Testland"
+    assert g.reverse(45.0, 7.01).display == "City, State, Testland"
 
 
 def test_a_place_beyond_the_big_towns_edge_is_a_town_of_its_own(coder):

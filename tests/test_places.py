@@ -66,6 +66,11 @@ def test_kehl_is_not_named_after_strasbourg_across_the_rhine(english):
     assert english.reverse(48.5734, 7.7521).display == "Strasbourg, Grand-Est, France"
 
 
+def test_kansas_city_kansas_is_not_a_district_of_kansas_city_missouri(english):
+    assert english.reverse(39.1141, -94.6275).display == "Kansas City, Kansas, United States"
+    assert english.reverse(39.0997, -94.5786).display == "Kansas City, Missouri, United States"
+
+
 def test_waiyevo_is_not_named_after_labasa(english):
     # no settlement on Taveuni is in GeoNames cities500: the nearest place, Savusavu, is
     # named with distance and direction, never Labasa (77 km, the bigger town)

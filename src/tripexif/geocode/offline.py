@@ -7,8 +7,8 @@ Naming a position, the most specific place it is *in* wins:
   (:func:`extent_km`: 1 km for a village, about 1.2 km for Holborn, 12 km for Kyoto, at most
   ``CAP_KM``; a section of a town reaches ``SECTION_KM`` at most);
 - the place whose extent holds the position most deeply (distance / radius smallest) tells
-  its country; the *town* is the most populous place of that country whose extent holds the
-  position (never a town across a border); the *district* is the smaller place (a section
+  its country and region (admin1); the *town* is the most populous place of that country
+  and region whose extent holds the position (never a town across a border); the *district* is the smaller place (a section
   such as Holborn or Shibuya, or a neighbourhood) that holds it most deeply and lies within
   the town's own extent; a smaller place beyond the town's extent that holds it more deeply
   than any district is a town of its own;
@@ -162,10 +162,13 @@ class OfflineGeocoder:
                     inside[i] = _Hit(km / radius, f.pop[i], i, km)
         if not inside:
             return self._outside(lat, lon)
-        # the place the position lies most deeply in tells its country: a town across a
-        # border whose reach covers it (Strasbourg's covers Kehl) names nothing here
-        country = f.country[min(inside.values()).at]
-        same = [h for h in inside.values() if f.country[h.at] == country]
+        # the place the position lies most deeply in tells its country and region: a town
+        # across a border whose reach covers it (Strasbourg's covers Kehl, New York's covers
+        # Jersey City) names nothing here
+        deepest = min(inside.values()).at
+        country, region = f.country[deepest], f.admin1[deepest]
+        same = [h for h in inside.values() if f.country[h.at] == country
+                and (f.admin1[h.at] == region or not f.admin1[h.at] or not region)]
         town = max(same, key=lambda h: (h.population, -h.score))
         others = [h._replace(score=h.km / min(SECTION_KM, extent_km(h.population)))
                   for h in same if h.at != town.at and h.population <= town.population]
