@@ -341,6 +341,18 @@ def test_the_build_tells_languages_by_script(build):
     assert build.pick(["Holborn"], build.IS_HANGUL) is None
 
 
+@pytest.mark.parametrize("iso, natural", [
+    ("Madrid, Comunidad de", "Comunidad de Madrid"),
+    ("Durham, County", "County Durham"),
+    ("Vale of Glamorgan, The", "The Vale of Glamorgan"),
+    ("Newry, Mourne and Down", "Newry, Mourne and Down"),
+    ("San Andrés, Providencia y Santa Catalina", "San Andrés, Providencia y Santa Catalina"),
+    ("Kyoto", "Kyoto"),
+])
+def test_the_build_puts_iso_region_names_in_reading_order(build, iso, natural):
+    assert build.natural_order(iso) == natural
+
+
 # --- labels of a day --------------------------------------------------------------------
 
 def _stop(day, index, lat, lon, place, nearby=None):
