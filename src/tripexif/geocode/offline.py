@@ -10,8 +10,9 @@ Naming a position, the most specific place it is *in* wins:
   its country and region (admin1); the *town* is the most populous place of that country
   and region whose extent holds the position (never a town across a border); the
   *district* is the smaller place (a section such as Holborn or Shibuya, or a
-  neighbourhood) that holds it most deeply and lies within the town's own extent; a smaller place beyond the town's extent that holds it more deeply
-  than any district is a town of its own;
+  neighbourhood) that holds it most deeply and lies within the town's own extent; a
+  smaller place beyond the town's extent that holds it more deeply than any district is a
+  town of its own;
 - a position in no place's extent is named from the *nearest* place, with its distance and
   compass direction ("12 km NE of Waiyevo"): the nearest, never a bigger town farther off
   on another island or across a border;
