@@ -202,8 +202,9 @@ def test_pack_and_read_back():
     assert data.languages == sorted(["ja", "ko", LOCAL])
     found = {data.text(data.name[i]): i for i in range(data.count)}
     kyoto = found["Kyoto"]
-    assert data.position(kyoto) == (35.02, 135.75)
-    assert data.pop[kyoto] == 1_460_000
+    assert data.position(kyoto) == pytest.approx((35.02, 135.75), abs=5e-6)
+    assert data.population(kyoto) == pytest.approx(1_460_000, rel=5e-4)
+    assert data.population(found["Across"]) == 600
     assert data.area_name(data.admin1[kyoto]) == "Kyoto"
     assert data.area_name(data.admin2[kyoto]) == "Kyōto Shi"
     assert data.area_name(data.admin2[found["Labasa"]]) is None
@@ -234,7 +235,7 @@ def test_the_other_byte_order_swaps_on_the_way_out_and_in(monkeypatch):
     assert swapped != native and len(swapped) == len(native)
     data = PlaceFile.from_bytes(swapped)
     kyoto = next(i for i in range(data.count) if data.text(data.name[i]) == "Kyoto")
-    assert data.position(kyoto) == (35.02, 135.75)
+    assert data.position(kyoto) == pytest.approx((35.02, 135.75), abs=5e-6)
     assert data.translated("ja", "place", kyoto) == "京都市"
 
 

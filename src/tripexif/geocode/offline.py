@@ -151,16 +151,18 @@ class OfflineGeocoder:
     def reverse(self, lat: float, lon: float) -> Place | None:
         f = self.file
         inside: dict[int, _Hit] = {}
-        for big in (False, True):
-            reach = CAP_KM if big else MIN_RADIUS_KM
-            for i in f.within_box(lat, lon, reach, big=big):
+        # a place smaller than the file's big_pop reaches no farther than this
+        small = f.around(lat, lon, extent_km(f.header["big_pop"]))
+        big = ((i, *f.position(i)) for i in f.within_box(lat, lon, CAP_KM, big=True))
+        for candidates in (small, big):
+            for i, plat, plon in candidates:
                 if i in inside:
                     continue
-                plat, plon = f.position(i)
                 km = distance_km(lat, lon, plat, plon)
-                radius = extent_km(f.pop[i])
+                population = f.population(i)
+                radius = extent_km(population)
                 if km <= radius:
-                    inside[i] = _Hit(km / radius, f.pop[i], i, km)
+                    inside[i] = _Hit(km / radius, population, i, km)
         if not inside:
             return self._outside(lat, lon)
         # the place the position lies most deeply in tells its country and region: a town
@@ -187,8 +189,8 @@ class OfflineGeocoder:
         f = self.file
         reach = 25.0
         while reach < 25_000:
-            found = [(distance_km(lat, lon, *f.position(i)), i)
-                     for i in f.within_box(lat, lon, reach)]
+            found = [(distance_km(lat, lon, plat, plon), i)
+                     for i, plat, plon in f.around(lat, lon, reach)]
             found = [hit for hit in found if hit[0] <= reach]
             if found:
                 km, i = min(found)

@@ -6,8 +6,9 @@ Layout (little-endian): the magic ``TRIPXPL1``, a uint32 header length, a UTF-8 
 (format version, sizes, grid steps, and where each section starts), then the sections, each
 a flat array aligned to 8 bytes:
 
-- places, sorted by the fine grid cell they lie in: ``lat``/``lon`` (int32, 1e-5 degree),
-  ``pop`` (uint32), ``name`` (string id), ``admin1``/``admin2`` (area id, 0 = none),
+- places, sorted by the fine grid cell they lie in: ``lat``/``lon`` (uint16 offsets from the
+  cell's south-west corner, ``STEPS`` to the cell), ``pop`` (uint16, a log code: see
+  ``POP_SCALE``), ``name`` (string id), ``admin1``/``admin2`` (area id, 0 = none),
   ``country`` (country id);
 - ``cells``/``cell_start``: the fine cells that hold places (sorted) and where each one's
   places start; ``big_cells``/``big_start``/``big``: the same for places of ``big_pop`` or
@@ -41,13 +42,14 @@ from tripexif.errors import TripexifError
 
 MAGIC = b"TRIPXPL1"
 FORMAT = 1
-FINE_DEG = 0.1
+FINE_DEG = 0.2
 COARSE_DEG = 1.0
-BIG_POP = 10_000
+BIG_POP = 40_000  # reaching more than 2 km (geocode/offline.py's extent_km)
 LOCAL = "_local"
 TEXT_BLOCK = 64
 CACHED_BLOCKS = 512
-SCALE = 100_000  # int32 coordinates in 1e-5 degree (about a metre)
+STEPS = 65_535  # a coordinate is a uint16 offset in its fine cell: 0.2° / 65,535, ~0.3 m
+POP_SCALE = 2048  # a population is a uint16 code, 2048 log2(population + 1): within 0.04%
 
 
 class PlaceFileError(TripexifError):
@@ -107,17 +109,18 @@ def pack(source: Source) -> bytes:
     order = sorted(range(len(source.places)),
                    key=lambda i: (fine_cell(source.places[i].lat, source.places[i].lon), i))
     record_of = {old: new for new, old in enumerate(order)}
-    columns: dict[str, array[int]] = {k: array("i") for k in ("lat", "lon")}
-    columns.update({k: array("I") for k in ("pop", "name")})
+    columns: dict[str, array[int]] = {k: array("H") for k in ("lat", "lon", "pop")}
+    columns["name"] = array("I")
     # the narrowest type that holds every id
     columns.update({k: array("H" if len(area_keys) <= 0xFFFF else "I")
                     for k in ("admin1", "admin2")})
     columns["country"] = array("B" if len(codes) <= 0xFF else "H")
     for i in order:
         p = source.places[i]
-        columns["lat"].append(round(p.lat * SCALE))
-        columns["lon"].append(round(p.lon * SCALE))
-        columns["pop"].append(max(0, min(p.population, 2**32 - 1)))
+        lat_off, lon_off = _offsets(p.lat, p.lon)
+        columns["lat"].append(lat_off)
+        columns["lon"].append(lon_off)
+        columns["pop"].append(pop_code(p.population))
         columns["name"].append(text(p.name))
         columns["admin1"].append(area_id.get(p.admin1 or "", 0))
         columns["admin2"].append(area_id.get(p.admin2 or "", 0))
@@ -163,6 +166,24 @@ def pack(source: Source) -> bytes:
         "text_block": TEXT_BLOCK, "strings": len(strings),
         "about": dict(source.about),
     })
+
+
+def pop_code(population: int) -> int:
+    """A population as a uint16 (see ``POP_SCALE``)."""
+    return min(0xFFFF, round(POP_SCALE * math.log2(max(0, population) + 1)))
+
+
+def pop_of(code: int) -> int:
+    return round(2 ** (code / POP_SCALE) - 1)
+
+
+def _offsets(lat: float, lon: float) -> tuple[int, int]:
+    """The position as offsets from the south-west corner of its fine cell."""
+    lon = (lon + 180.0) % 360.0 - 180.0  # 180°E is 180°W
+    row, col = divmod(fine_cell(lat, lon), round(360 / FINE_DEG))
+    south, west = row * FINE_DEG - 90.0, col * FINE_DEG - 180.0
+    return (min(STEPS, max(0, round((lat - south) / FINE_DEG * STEPS))),
+            min(STEPS, max(0, round((lon - west) / FINE_DEG * STEPS))))
 
 
 def _starts(cells: list[int]) -> tuple[array[int], array[int]]:
@@ -271,6 +292,7 @@ class PlaceFile:
         self._block_size: int = header["text_block"]
         self._strings: int = header["strings"]
         self._blocks: dict[int, list[str]] = {}
+        self._step: float = header["fine_deg"]
 
     # --- strings and names ------------------------------------------------------------
 
@@ -318,12 +340,52 @@ class PlaceFile:
     # --- space ------------------------------------------------------------------------
 
     def position(self, i: int) -> tuple[float, float]:
-        return self.lat[i] / SCALE, self.lon[i] / SCALE
+        """Place ``i``'s latitude and longitude (to ~0.3 m)."""
+        cell = self.arrays["cells"][bisect_right(self.arrays["cell_start"], i) - 1]
+        step = self._step
+        row, col = divmod(cell, round(360 / step))
+        return (row * step - 90.0 + self.lat[i] / STEPS * step,
+                col * step - 180.0 + self.lon[i] / STEPS * step)
+
+    def population(self, i: int) -> int:
+        """Place ``i``'s population (to within 0.04%)."""
+        return pop_of(self.pop[i])
 
     def within_box(self, lat: float, lon: float, radius_km: float,
                    big: bool = False) -> Iterator[int]:
-        """Every place (or, with ``big``, every place of ``big_pop`` or more) in the cells
-        that a circle of ``radius_km`` around the position touches."""
+        """Every place in the box around a circle of ``radius_km`` around the position (or,
+        with ``big``, every place of ``big_pop`` or more in the cells that box touches)."""
+        if big:
+            yield from self._cells(lat, lon, radius_km, True)
+        else:
+            for i, _, _ in self.around(lat, lon, radius_km):
+                yield i
+
+    def around(self, lat: float, lon: float,
+               radius_km: float) -> Iterator[tuple[int, float, float]]:
+        """Every place in the box around a circle of ``radius_km`` around the position,
+        with its position."""
+        step = self._step
+        cols = round(360 / step)
+        starts, cells = self.arrays["cell_start"], self.arrays["cells"]
+        lats, lons = self.lat, self.lon
+        scale = step / STEPS
+        dlat = math.degrees(radius_km / 6371.0088)
+        widest = min(89.999, abs(lat) + dlat)
+        dlon = min(360.0, dlat / math.cos(math.radians(widest)))
+        for k in self._cells(lat, lon, radius_km, False):
+            row, col = divmod(cells[k], cols)
+            south, west = row * step - 90.0, col * step - 180.0
+            for i in range(starts[k], starts[k + 1]):
+                plat = south + lats[i] * scale
+                if abs(plat - lat) <= dlat:
+                    plon = west + lons[i] * scale
+                    if abs((plon - lon + 540.0) % 360.0 - 180.0) <= dlon:
+                        yield i, plat, plon
+
+    def _cells(self, lat: float, lon: float, radius_km: float, big: bool) -> Iterator[int]:
+        """The fine cells (their indexes in ``cells``), or with ``big`` the big places, of
+        the box around a circle of ``radius_km``."""
         step = self.header["coarse_deg" if big else "fine_deg"]
         cells = self.arrays["big_cells" if big else "cells"]
         starts = self.arrays["big_start" if big else "cell_start"]
@@ -352,7 +414,7 @@ class PlaceFile:
                 j = bisect_right(cells, row * cols + c1)
                 if i < j:
                     if members is None:
-                        yield from range(starts[i], starts[j])
+                        yield from range(i, j)
                     else:
                         for k in range(starts[i], starts[j]):
                             yield members[k]
