@@ -74,6 +74,15 @@ def test_a_big_town_across_a_state_line_does_not_name_a_town_it_reaches(coder):
     assert g.reverse(45.0, 7.01).display == "City, State, Testland"
 
 
+@pytest.mark.parametrize("population, inside", [(30_000, True), (20_000, False)])
+def test_a_town_below_the_big_size_reaches_as_far_as_its_people(coder, population, inside):
+    # 30,000 people reach 1.73 km, 20,000 reach 1.41 km: the point is 1.6 km east
+    g = coder([("Town", 45.0, 7.0, population, "XX")])
+    place = g.reverse(45.0, 7.0203)
+    assert (place.kind, place.label) == (("in", "Town") if inside
+                                         else ("near", "2 km E of Town"))
+
+
 def test_a_place_beyond_the_big_towns_edge_is_a_town_of_its_own(coder):
     # the point is inside both; the village's centre is 2.97 km from the town's (beyond
     # its 2.4 km): a neighbouring village, not a section of the town
