@@ -146,7 +146,8 @@ def photon(params: dict) -> dict:
     p = nearest(lat, lon)
     return {"type": "FeatureCollection", "features": [{
         "type": "Feature", "geometry": {"type": "Point", "coordinates": [p[1], p[0]]},
-        "properties": {"osm_id": 42, "osm_type": "N", "name": p[2], "city": p[3],
+        "properties": {"osm_id": 42, "osm_type": "N", "osm_key": "tourism",
+                       "osm_value": "attraction", "name": p[2], "city": p[3],
                        "state": p[4], "country": p[5], "countrycode": p[6].upper(),
                        "type": "house"}}]}
 

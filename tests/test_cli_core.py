@@ -60,10 +60,12 @@ def test_links_to_one_file_count_once(run, trip):
 
 # --- options that do nothing ---------------------------------------------------------------
 
-def test_language_with_the_offline_geocoder_says_it_does_nothing(run, trip):
-    result = run("scan", str(trip), "--language", "ja")
+def test_language_with_the_offline_geocoder_names_in_it(run, trip):
+    result = run("scan", str(trip), "-f", "json", "--language", "it")
     assert result.exit_code == 0
-    assert result.stderr.count("--language does nothing with --geocoder offline") == 1
+    assert result.stderr == ""
+    stop = json.loads(result.stdout)["days"][0]["stops"][0]
+    assert stop["place"] == "Campitelli, Roma, Lazio, Italia"
 
 
 @pytest.mark.parametrize("option", [["--nearby-count", "3"], ["--nearby-radius", "100"],

@@ -83,7 +83,7 @@ def test_where_says_where_when_and_links_the_map(run, trip):
         "kyoto.jpg\n"
         "  position 35.003700, 135.778800, 46 m\n"
         "  taken    2025-04-02T09:10:00+09:00 (Asia/Tokyo; offset_tag)\n"
-        "  place    Kyoto, Kyoto, Japan\n"
+        "  place    Kyoto, Japan\n"
         "  map      https://www.openstreetmap.org/?mlat=35.003700&mlon=135.778800"
         "#map=16/35.003700/135.778800\n"
         "  camera   Apple iPhone 15\n"

@@ -1,28 +1,31 @@
-"""The offline geocoder: great-circle nearest, population-aware, cached index."""
-
-import gzip
-import json
+"""The offline geocoder on small generated place files: nearest across the date line and
+the pole, the town and its sections, distance and direction outside every town."""
 
 import pytest
 
-from tripexif.geocode import get_geocoder, offline
+from tripexif.geocode import get_geocoder
 from tripexif.geocode.offline import OfflineGeocoder
+from tripexif.geocode.placefile import Source, SourcePlace, pack
 
 
-def _data(folder, places):
+def place_file(folder, places, countries=None):
+    """A place file of ``places`` (name, lat, lon, population, country code[, region])."""
     folder.mkdir(parents=True, exist_ok=True)
-    rows = [{"city": name, "latitude": lat, "longitude": lon, "population": pop,
-             "country_code": cc, "state": "State"} for name, lat, lon, pop, cc in places]
-    with gzip.open(folder / "geocode.gz", "wt") as fh:
-        json.dump(rows, fh)
-    (folder / "countries.csv").write_text("FJ,Fiji\nNO,Norway\nAQ,Antarctica\nXX,Testland\n")
-    return folder
+    rows = [SourcePlace(lat, lon, pop, name, (region or ["XX.01"])[0], None, cc)
+            for name, lat, lon, pop, cc, *region in places]
+    source = Source(rows, {"XX.01": "State", "XX.02": "Other State"},
+                    countries or {"FJ": "Fiji", "NO": "Norway", "AQ": "Antarctica",
+                                  "XX": "Testland"})
+    path = folder / "places.bin"
+    path.write_bytes(pack(source))
+    return path
 
 
 @pytest.fixture
 def coder(tmp_path):
-    def make(places):
-        return OfflineGeocoder(cache_dir=tmp_path / "cache", data_dir=_data(tmp_path / "d", places))
+    def make(places, at_sea=False):
+        return OfflineGeocoder(data=place_file(tmp_path / "d", places),
+                               at_sea=lambda lat, lon: at_sea)
 
     return make
 
@@ -30,7 +33,9 @@ def coder(tmp_path):
 def test_nearest_across_the_date_line(coder):
     g = coder([("East", -16.5, 179.5, 5000, "FJ"), ("West", -16.5, -179.99, 5000, "FJ")])
     # 2 km from "West" across ±180°, 54 km from "East" on this side: raw lat/lon says East
-    assert g.reverse(-16.5, 179.99).name == "West"
+    place = g.reverse(-16.5, 179.99)
+    assert place.name == "West"
+    assert place.label == "2 km W of West"
 
 
 def test_nearest_near_the_pole(coder):
@@ -39,18 +44,71 @@ def test_nearest_near_the_pole(coder):
     assert g.reverse(89.9, 0.0).name == "Far side"
 
 
-def test_the_town_wins_over_a_nearer_hamlet(coder):
-    g = coder([("Hamlet", 45.0, 7.0127, 1100, "XX"), ("Town", 45.0, 6.975, 60000, "XX")])
-    # the point is 1.0 km from the hamlet's centre and 2.0 km from the town's
+def test_a_section_inside_the_town_names_the_stop_with_the_town(coder):
+    g = coder([("Hamlet", 45.0, 7.0127, 1100, "XX"), ("Town", 45.0, 6.99, 60000, "XX")])
+    # the point is 1.0 km from the section's centre (inside its 1 km) and 0.8 km from the
+    # town's; the section's centre is 1.8 km from the town's (inside its 2.4 km)
     place = g.reverse(45.0, 7.0)
-    assert place.name == "Town"
-    assert place.display == "Town, State, Testland"
+    assert (place.name, place.district, place.kind) == ("Town", "Hamlet", "in")
+    assert place.label == "Hamlet, Town"
+    assert place.display == "Hamlet, Town, State, Testland"
     assert place.country_code == "XX"
+
+
+def test_a_place_across_a_border_is_no_section_of_the_town(coder):
+    g = coder([("Hamlet", 45.0, 7.0127, 1100, "YY"), ("Town", 45.0, 6.99, 60000, "XX")])
+    assert g.reverse(45.0, 7.0).label == "Town"
+
+
+def test_a_big_town_across_a_border_does_not_name_a_town_it_reaches(coder):
+    # the city's 5 km reach covers the small town across the river and the border
+    g = coder([("City", 45.0, 7.0, 270000, "XX"), ("Small", 45.0, 7.055, 35000, "YY")])
+    assert g.reverse(45.0, 7.054).label == "Small"  # 0.08 km from Small, 4.2 km from City
+    assert g.reverse(45.0, 7.01).label == "City"
+
+
+def test_a_big_town_across_a_state_line_does_not_name_a_town_it_reaches(coder):
+    g = coder([("City", 45.0, 7.0, 270000, "XX"), ("Small", 45.0, 7.04, 35000, "XX", "XX.02")])
+    place = g.reverse(45.0, 7.039)  # 0.08 km from Small's centre, 3.1 km from City's
+    assert place.display == "Small, Other State, Testland"
+    assert g.reverse(45.0, 7.01).display == "City, State, Testland"
+
+
+@pytest.mark.parametrize("population, inside", [(30_000, True), (20_000, False)])
+def test_a_town_below_the_big_size_reaches_as_far_as_its_people(coder, population, inside):
+    # 30,000 people reach 1.73 km, 20,000 reach 1.41 km: the point is 1.6 km east
+    g = coder([("Town", 45.0, 7.0, population, "XX")])
+    place = g.reverse(45.0, 7.0203)
+    assert (place.kind, place.label) == (("in", "Town") if inside
+                                         else ("near", "2 km E of Town"))
+
+
+def test_a_place_beyond_the_big_towns_edge_is_a_town_of_its_own(coder):
+    # the point is inside both; the village's centre is 2.97 km from the town's (beyond
+    # its 2.4 km): a neighbouring village, not a section of the town
+    g = coder([("Village", 45.0, 7.0127, 1100, "XX"), ("Town", 45.0, 6.975, 60000, "XX")])
+    assert g.reverse(45.0, 7.0).label == "Village"
 
 
 def test_but_a_village_far_from_any_town_is_named_after_itself(coder):
     g = coder([("Village", 45.0, 7.0, 1100, "XX"), ("City", 45.0, 7.4, 900000, "XX")])
-    assert g.reverse(45.0, 7.005).name == "Village"  # 0.4 km versus 31 km
+    assert g.reverse(45.0, 7.005).label == "Village"  # 0.4 km versus 31 km
+
+
+def test_outside_every_town_the_nearest_with_distance_and_direction(coder):
+    # a big town 30 km west, a village 12 km south-west: the village, the nearer one
+    g = coder([("Big", 45.0, 6.62, 900000, "XX"), ("Small", 44.92, 6.9, 800, "XX")])
+    place = g.reverse(45.0, 7.0)
+    assert (place.name, place.kind, place.direction) == ("Small", "near", "NE")
+    assert place.label == "12 km NE of Small"
+    assert place.display == "12 km NE of Small, State, Testland"
+
+
+def test_at_sea(coder):
+    g = coder([("Port", 45.0, 7.0, 20000, "XX")], at_sea=True)
+    place = g.reverse(45.0, 7.3)
+    assert place.kind == "sea"
+    assert place.label == "at sea, 24 km off Port"
 
 
 def test_far_from_everything(coder):
@@ -60,25 +118,8 @@ def test_far_from_everything(coder):
     assert place.distance_km > 1000
 
 
-def test_index_is_built_once_and_cached(tmp_path, monkeypatch):
-    data = _data(tmp_path / "d", [("Only", 10.0, 10.0, 5000, "XX")])
-    first = OfflineGeocoder(cache_dir=tmp_path / "cache", data_dir=data)
-    assert first.reverse(10.0, 10.01).name == "Only"
-
-    def no_rebuild(*args):
-        raise AssertionError("rebuilt the index instead of loading the cache")
-
-    monkeypatch.setattr(offline, "build_index", no_rebuild)
-    again = OfflineGeocoder(cache_dir=tmp_path / "cache", data_dir=data)
-    assert again.reverse(10.0, 10.01).name == "Only"
-
-
-def test_real_data_names(tmp_path):
-    g = OfflineGeocoder(cache_dir=tmp_path)
-    assert g.reverse(35.0037, 135.7788).display == "Kyoto, Kyoto, Japan"
-    assert g.reverse(-18.1416, 178.4419).display == "Suva, Central, Fiji"
-    assert g.reverse(78.22, 15.65).name == "Longyearbyen"
-    assert g.reverse(-33.8568, 151.2153).display == "Sydney, New South Wales, Australia"
+def test_an_empty_place_file_names_nothing(coder):
+    assert coder([]).reverse(10.0, 10.0) is None
 
 
 def test_registry():

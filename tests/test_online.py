@@ -80,8 +80,8 @@ def test_one_request_per_stop_then_none_from_the_cache(run, service, trip):
     assert result.exit_code == 0, result.stderr
     assert service.count("/reverse") == 3
     places = [s["place"] for d in json.loads(result.stdout)["days"] for s in d["stops"]]
-    assert places == ["清水寺 <Kiyomizu> & \"temple\", 京都府, 日本", "伏見稲荷大社, 京都府, 日本",
-                      "=Gion, 祇園, 京都府, 日本"]
+    assert places == ["清水寺 <Kiyomizu> & \"temple\", 京都市, 京都府, 日本",
+                      "伏見稲荷大社, 京都市, 京都府, 日本", "=Gion, 祇園, 京都市, 京都府, 日本"]
     again = run("scan", str(trip), "-f", "json", *online(service))
     assert service.count("/reverse") == 3  # zero new requests
     assert again.stdout == result.stdout
@@ -105,12 +105,14 @@ def test_photon(run, service, trip):
     assert service.count("/reverse") == 3
     assert service.requests[0][1]["lang"] == "de"
     stop = json.loads(result.stdout)["days"][0]["stops"][0]
-    assert stop["place"] == "清水寺 <Kiyomizu> & \"temple\", 京都府, 日本"
+    assert stop["place"] == "清水寺 <Kiyomizu> & \"temple\", 京都市, 京都府, 日本"
+    assert (stop["label"], stop["place_kind"]) == ("清水寺 <Kiyomizu> & \"temple\", 京都市",
+                                                   "landmark")
     assert stop["country_code"] == "JP"
 
 
 def test_names_survive_every_output(run, service, trip):
-    name = "清水寺 <Kiyomizu> & \"temple\", 京都府, 日本"
+    name = "清水寺 <Kiyomizu> & \"temple\", 京都市, 京都府, 日本"
     run("scan", str(trip), "-q", *online(service))  # fill the cache
     geo = json.loads(run("scan", str(trip), "-f", "geojson", *online(service)).stdout)
     assert geo["features"][0]["properties"]["place"] == name
@@ -118,7 +120,7 @@ def test_names_survive_every_output(run, service, trip):
     assert gpx.waypoints[0].name == name
     rows = list(csv.reader(io.StringIO(run("scan", str(trip), "-f", "csv",
                                            *online(service)).stdout)))
-    assert rows[1][9] == name and rows[3][9] == "'=Gion, 祇園, 京都府, 日本"
+    assert rows[1][9] == name and rows[3][9] == "'=Gion, 祇園, 京都市, 京都府, 日本"
     table = run("scan", str(trip), *online(service)).stdout
     assert "清水寺 <Kiyomizu> & \"temple\"" in table
 
@@ -139,7 +141,7 @@ def test_failures_keep_the_itinerary_with_offline_names_and_warn_once(run, servi
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     places = [s["place"] for d in doc["days"] for s in d["stops"]]
-    assert places == ["Kyoto, Kyoto, Japan"] * 3
+    assert places == ["Kyoto, Japan", "Kyoto (2), Japan", "Kyoto (3), Japan"]
     assert result.stderr.count("warning: geocoder nominatim failed") == 1
     assert service.count("/reverse") <= 1  # no more asking after the first failure
     assert waits.sleeps == []  # retries=0: no retry, so no wait
@@ -293,7 +295,9 @@ def test_overpass_is_sent_positions_rounded_to_4_decimals(run, service, trip):
     assert len(queries) == len(stops) == 3
     for query, (stop_lat, stop_lon) in zip(queries, stops, strict=True):
         around = query.split("(around:")[1:]
-        assert len(around) == 3  # one per OSM key (tourism, historic, amenity)
+        # one per OSM key: tourism, historic, leisure (parks), amenity (places of worship;
+        # places to eat)
+        assert len(around) == 5
         for part in around:
             radius, lat, lon = part.split(")", 1)[0].split(",")
             assert _decimals(lat) <= 4 and _decimals(lon) <= 4, part

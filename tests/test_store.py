@@ -1,13 +1,9 @@
 """The cache folder may be shared: `tripexif cache --clear` removes tripexif's own files and
 nothing else (no other file, no folder)."""
 
-import os
-from pathlib import Path
 
 import pytest
 
-from tripexif.geocode import offline
-from tripexif.store.folder import own_files
 from tripexif.store.index import Index
 
 OWN = ["index-v2.sqlite", "index-v2.sqlite-wal", "index-v2.sqlite-shm",
@@ -67,19 +63,3 @@ def test_cache_counts_only_tripexifs_files(run, shared):
     lines = result.stdout.splitlines()
     assert lines[:2] == [f"cache folder: {shared}", f"size: 0.0 MB in {len(OWN)} files"]
     assert lines[2] == "scan index: 1 files, 0 zone cells, 0 place names"
-
-
-def test_the_offline_indexs_temporary_is_recognisably_tripexifs(tmp_path, monkeypatch):
-    """An interrupted save leaves its temporary behind: `cache --clear` must know it."""
-    seen = []
-    replace = os.replace
-
-    def watching(src, dst):
-        seen.append((Path(src), own_files(tmp_path)))
-        replace(src, dst)
-
-    monkeypatch.setattr(offline.os, "replace", watching)
-    offline._save(tmp_path / "geonames-1-2-3-4.pickle", {"index": 1})
-    [(temp, own)] = seen
-    assert temp.parent == tmp_path and temp in own
-    assert own_files(tmp_path) == [tmp_path / "geonames-1-2-3-4.pickle"]

@@ -199,10 +199,13 @@ def scan(
     A RAW+JPEG pair or copies of one photo are one shot, counted once (all files listed;
     ``itinerary.duplicates`` says which); ``keep_duplicates=True`` counts every file.
 
-    ``geocoder``: ``"offline"`` (embedded data, no network; the default), ``"none"``, a geopy
-    service name (``"nominatim"``, ``"photon"``, ...: sends each stop's position, rounded to
-    ~10 m, to that service) with ``geocoder_options`` and ``language``, or any object with
-    ``reverse(lat, lon) -> Place | None``. ``clustering``:
+    ``geocoder``: ``"offline"`` (the shipped place file, no network; the default),
+    ``"none"``, a geopy service name (``"nominatim"``, ``"photon"``, ...: sends each stop's
+    position, rounded to ~10 m, to that service) with ``geocoder_options``, or any object with
+    ``reverse(lat, lon) -> Place | None``. ``language`` (``"ja"``, ``"ko"``, ...; default
+    English) names places in that language, offline where the place file has the name, else
+    in the local name when written in that language's script, else in English; an online
+    service gets it too. ``clustering``:
     :class:`~tripexif.trip.itinerary.ClusterSettings`. ``nearby``: a
     :class:`~tripexif.geocode.nearby.NearbyFinder` to list places to see and to eat near each
     stop (see :func:`tripexif.geocode.compose.make_nearby`). Warnings (camera clocks, a failed

@@ -105,10 +105,44 @@ class Place(NamedTuple):
     country: str | None = None
     country_code: str | None = None
     distance_km: float | None = None  # from the query point to the place's centre
+    # added for people's labels (geocode/offline.py, geocode/labels.py):
+    district: str | None = None  # the section of the town the position is in ("Holborn")
+    admin2: str | None = None  # the county, ward or province
+    local_name: str | None = None  # the town's name in its country's language ("京都市")
+    # "in" (in the town), "near" (distance_km from it, towards ``direction``), "sea"
+    # (at sea off it), "landmark" (``name`` is an attraction in ``town``), "flight"
+    kind: str = "in"
+    direction: str | None = None  # compass point from the town to the position ("NE")
+    town: str | None = None  # a landmark's town
+    ordinal: int = 1  # 2, 3...: another spot of the same label in the day or trip
+
+    @property
+    def label(self) -> str:
+        """The short name people recognise: "Holborn, London", "12 km NE of Waiyevo",
+        "at sea, 12 km off Suva", "Kinkaku-ji, Kyoto", "Kyoto (2)"."""
+        km = f"{max(1, round(self.distance_km or 0))} km"
+        if self.kind == "near":
+            text = (f"{km} {self.direction} of {self.name}" if self.direction
+                    else f"{km} from {self.name}")
+        elif self.kind == "sea":
+            text = f"at sea, {km} off {self.name}"
+        elif self.kind == "flight":
+            text = "in flight"
+        elif self.kind == "landmark":
+            text = ", ".join(part for part in (self.name, self.town) if part)
+        else:
+            text = ", ".join(part for part in (self.district, self.name) if part)
+        return f"{text} ({self.ordinal})" if self.ordinal > 1 else text
 
     @property
     def display(self) -> str:
-        return ", ".join(part for part in (self.name, self.admin1, self.country) if part)
+        """The label with its region and country: "Holborn, London, England, United
+        Kingdom" (a region named like the town is said once)."""
+        parts = [self.label]
+        for part in (self.admin1, self.country):
+            if part and part not in (self.name, self.town, parts[-1]):
+                parts.append(part)
+        return ", ".join(parts)
 
 
 class Stop(NamedTuple):

@@ -154,21 +154,14 @@ def photos(paths: tuple[str, ...], fmt: str | None, track: tuple[str, ...],
 
 def make_geocoder(ctx: Context, name: str, options: Sequence[tuple[str, str]],
                   language: str | None, budget: Any = None) -> Any:
-    from tripexif.geocode import BUILTIN
     from tripexif.geocode.compose import make_geocoder as compose
 
-    if language and name.strip().lower() in BUILTIN:
-        ctx.warn(f"--language does nothing with --geocoder {name}: its names come from "
-                 "GeoNames in English; use an online geocoder for names in another language")
-    if name.strip().lower() != "none":  # the offline names (also an online one's fallback)
-        from tripexif.store.folder import cache_dir, unsafe_reason
+    if language and name.strip().lower() != "none":  # offline names: also a fallback
+        from tripexif.geocode.offline import unknown_language
 
-        folder = cache_dir()
-        reason = unsafe_reason(folder)
-        if reason:
-            ctx.warn(f"the cache folder {str(folder)!r} {reason}: the place-name index is "
-                     "not loaded from it but built in memory on every run (slower); set "
-                     "TRIPEXIF_CACHE_DIR to a folder only you can write")
+        problem = unknown_language(language)
+        if problem:
+            ctx.warn(problem)
     return compose(name, dict(options), language=language, index=ctx.index(), warn=ctx.warn,
                    budget=budget)
 

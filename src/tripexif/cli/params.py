@@ -197,8 +197,11 @@ def geocoder_options(func: F) -> F:
                           "domain, scheme, api_key, timeout, ...) and tripexif's min_delay "
                           "(seconds between requests), retries and budget (its own online "
                           "seconds). Repeatable."),
-        click.option("--language", metavar="CODE",
-                     help="Names in this language from an online geocoder (en, ja, ...)."),
+        click.option("--language", metavar="CODE", envvar="TRIPEXIF_LANGUAGE",
+                     help="Place names in this language (ja, ko, fr, ...; default English), "
+                          "offline where the place file has them, else the local name in "
+                          "that language's script, else English; "
+                          "sent to an online geocoder too. Env: TRIPEXIF_LANGUAGE."),
         click.option("--online-budget", type=click.FloatRange(min=0, min_open=True),
                      default=600.0, show_default=True, metavar="SECONDS",
                      help="Online time the run may spend (geocoder and --nearby together); "

@@ -91,8 +91,19 @@ def place_text(stop: Stop) -> str | None:
 
 
 def place_label(stop: Stop) -> str:
-    """The place for people to read: its name, or its coordinates when it has none."""
+    """The place for people to read: its name ("Holborn, London, England, United Kingdom",
+    "Kyoto (2), Japan"), or its coordinates when it has none."""
     return stop.place.display if stop.place else f"{stop.lat:.5f}, {stop.lon:.5f}"
+
+
+def place_fields(place: Place | None) -> dict[str, Any]:
+    """The parts of a stop's place (added): its label, district, admin2 area, local name
+    and kind ("in", "near", "sea", "landmark", "flight")."""
+    if place is None:
+        return {"label": None, "district": None, "admin2": None, "local_name": None,
+                "place_kind": None}
+    return {"label": place.label, "district": place.district, "admin2": place.admin2,
+            "local_name": place.local_name, "place_kind": place.kind}
 
 
 def clock_span(stop: Stop) -> str:
@@ -118,6 +129,7 @@ def stop_record(stop: Stop) -> dict[str, Any]:
     base.update(
         place=place_text(stop),
         country_code=stop.place.country_code if stop.place else None,
+        **place_fields(stop.place),
         files=[text_path(f) for f in stop.files],
         distance_km=round(stop.distance_km, 3),
     )

@@ -24,7 +24,7 @@ def get_geocoder(name: str, options: Mapping[str, str] | None = None,
     if key == "offline":
         from tripexif.geocode.offline import OfflineGeocoder
 
-        return OfflineGeocoder()
+        return OfflineGeocoder(language)
     from tripexif.geocode.online import OnlineGeocoder
 
     return OnlineGeocoder(key, options or {}, language)

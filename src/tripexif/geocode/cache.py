@@ -17,25 +17,32 @@ T = TypeVar("T")
 def pack_place(place: Place | None) -> str | None:
     if place is None:
         return None
-    return json.dumps([place.name, place.admin1, place.country, place.country_code,
-                       place.distance_km], ensure_ascii=False)
+    return json.dumps(list(place), ensure_ascii=False)
+
+
+KINDS = ("in", "near", "sea", "landmark", "flight")
 
 
 def unpack_place(text: str | None) -> Place | None:
-    """The place ``pack_place`` wrote; ValueError for anything else."""
+    """The place ``pack_place`` wrote (this version's, or the five fields of an earlier
+    one's); ValueError for anything else."""
     if text is None:
         return None
     fields = json.loads(text)
-    if not isinstance(fields, list) or len(fields) != 5:
+    if not isinstance(fields, list) or len(fields) not in (5, len(Place._fields)):
         raise ValueError(f"not a packed place: {text!r}")
-    name, admin1, country, code, distance = fields
-    if not isinstance(name, str) or not all(
-            value is None or isinstance(value, str) for value in (admin1, country, code)):
+    place = Place(*fields)
+    texts = (place.admin1, place.country, place.country_code, place.district, place.admin2,
+             place.local_name, place.direction, place.town)
+    distance = place.distance_km
+    if (not isinstance(place.name, str)
+            or not all(value is None or isinstance(value, str) for value in texts)
+            or place.kind not in KINDS
+            or type(place.ordinal) is not int or place.ordinal < 1
+            or (distance is not None and (isinstance(distance, bool)
+                                          or not isinstance(distance, (int, float))))):
         raise ValueError(f"not a packed place: {text!r}")
-    if distance is not None and (isinstance(distance, bool)
-                                 or not isinstance(distance, (int, float))):
-        raise ValueError(f"not a packed place: {text!r}")
-    return Place(name, admin1, country, code, None if distance is None else float(distance))
+    return place._replace(distance_km=None if distance is None else float(distance))
 
 
 def remembered(store: Any, key: str, compute: Callable[[], T],

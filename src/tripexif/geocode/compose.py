@@ -58,7 +58,7 @@ def make_geocoder(name: str, options: Mapping[str, str] | Sequence[str], *,
 
     online = _cached(OnlineGeocoder(key, settings, language, clock=clock, sleep=sleep,
                                     warn=warn, budget=budget), index)
-    backup = _cached(get_geocoder("offline"), index)
+    backup = _cached(get_geocoder("offline", language=language), index)
     return FallbackGeocoder(online, backup, warn or _silent)
 
 

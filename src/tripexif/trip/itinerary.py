@@ -8,14 +8,13 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from tripexif.geocode.base import Geocoder
+from tripexif.geocode.labels import label_days
 from tripexif.model import Day, Itinerary, Photo, Place, Shot, Stop
 from tripexif.trip.cluster import Cluster, Point, cluster_points
 from tripexif.trip.geo import distance_km
 from tripexif.trip.legs import AtSea
 from tripexif.trip.shots import group, single
 from tripexif.trip.trips import TripSettings, arrange
-
-FAR_KM = 50.0  # farther from any known place than this: say how far
 
 
 class ClusterSettings(NamedTuple):
@@ -104,6 +103,7 @@ def build(
         built.append(Day(date, _day_zone(stops), tuple(stops),
                          tuple(s.photo for s in day_shots)))
     duplicates = tuple(s for s in shots if len(s.photos) > 1)
+    built = list(label_days(built))  # "Kyoto (2)"; a stop inside an attraction is named by it
     return arrange(Itinerary(tuple(built), unlocated, undated, errors, skipped,
                              tuple(warnings), duplicates), trips or TripSettings(), names.name,
                    at_sea)
@@ -144,10 +144,7 @@ class _Namer:
     def name(self, lat: float, lon: float) -> Place | None:
         key = (round(lat, 4), round(lon, 4))
         if key not in self.cache:
-            place = self.geocoder.reverse(lat, lon)
-            if place and place.distance_km is not None and place.distance_km > FAR_KM:
-                place = place._replace(name=f"{place.distance_km:.0f} km from {place.name}")
-            self.cache[key] = place
+            self.cache[key] = self.geocoder.reverse(lat, lon)
         return self.cache[key]
 
 

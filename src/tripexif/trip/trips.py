@@ -17,6 +17,9 @@ from tripexif.trip.home import Resolved, infer, infer_from_days
 from tripexif.trip.nights import nights as find_nights
 
 TOWN_KM = 20.0  # a place named from farther than this is no town of the trip's title
+SERVED_KM = 60.0  # an airport's town: the one photographed most this near it
+SERVED_WINDOW = 2000  # points either side of it, in time
+TITLE_SHARE = 0.1  # of a trip's photos: a town without a night needs this to be named
 TITLE_TOWNS = 4
 LEFT_HOME_KM = 5.0  # a travel day's end farther than this from home: not back home yet
 
@@ -86,10 +89,12 @@ def _in_flight(days: Sequence[Day], points: Sequence[Stop],
     if not flown:
         return tuple(days)
     renamed: dict[int, Stop] = {}
+    served: dict[int, str | None] = {}
     for i in flown:
-        before = next((points[k] for k in range(i - 1, -1, -1) if k not in flown), None)
-        after = next((points[k] for k in range(i + 1, len(points)) if k not in flown), None)
-        ends = [_town(s) for s in (before, after)]
+        before = next((k for k in range(i - 1, -1, -1) if k not in flown), None)
+        after = next((k for k in range(i + 1, len(points)) if k not in flown), None)
+        ends = [None if k is None else served.get(k) or served.setdefault(
+            k, _served(points, k, flown)) for k in (before, after)]
         if ends[0] and ends[1]:
             label = f"in flight ({ends[0]} → {ends[1]})"
         elif ends[0] or ends[1]:
@@ -111,6 +116,23 @@ def _in_flight(days: Sequence[Day], points: Sequence[Stop],
             stops.append(stop._replace(index=counters[stop.kind]))
         out.append(day._replace(stops=tuple(stops)))
     return tuple(out)
+
+
+def _served(points: Sequence[Stop], at: int, flown: dict[int, str]) -> str | None:
+    """The town an airport serves, as a traveller names a flight's end: of the places on
+    the ground within SERVED_KM of the point (and SERVED_WINDOW points of it in time), the
+    town photographed most — Frankfurt, not Kelsterbach beside its airport; the point's
+    own town when nothing else is near."""
+    end = points[at]
+    shots: dict[str, int] = {}
+    for k in range(max(0, at - SERVED_WINDOW), min(len(points), at + SERVED_WINDOW + 1)):
+        stop = points[k]
+        town = _town(stop)
+        if (k in flown or town is None or abs(stop.lat - end.lat) > 1.0
+                or distance_km(stop.lat, stop.lon, end.lat, end.lon) > SERVED_KM):
+            continue
+        shots[town] = shots.get(town, 0) + stop.shots
+    return max(shots, key=lambda t: shots[t], default=None) or _town(end)
 
 
 def _town(stop: Stop | None) -> str | None:
@@ -248,7 +270,12 @@ def _title(days: Sequence[Day], home: Home | None, air: set[int],
         shown = countries[:TITLE_TOWNS]
         more = len(countries) - len(shown)
         return tuple(countries), ", ".join(shown) + (f" +{more} more" if more else "")
-    best = sorted(towns, key=lambda k: (-towns[k][0], -towns[k][1], towns[k][2]))[:TITLE_TOWNS]
+    # the towns the trip was about: slept in, or a real share of its photos; a town passed
+    # through on the way (an airport's, a motorway stop's) is no part of its title
+    total = sum(score[1] for score in towns.values())
+    about = [k for k in towns if towns[k][0] or towns[k][1] >= TITLE_SHARE * total]
+    best = sorted(about or towns,
+                  key=lambda k: (-towns[k][0], -towns[k][1], towns[k][2]))[:TITLE_TOWNS]
     names = [k[0] for k in sorted(best, key=lambda k: towns[k][2])]
     if len(names) >= 3:
         title = (f"{countries[0]}: " if countries else "") + ", ".join(names)
