@@ -22,6 +22,7 @@ from tripexif.cli.params import (
     geocoder_options,
     given,
     nearby_options,
+    presentation_options,
     share_options,
 )
 from tripexif.errors import UsageError
@@ -117,7 +118,25 @@ def emit(ctx: Context, fmt: Format, value: Any, options: Options, arguments: lis
 def export_options(ctx: Context, **settings: Any) -> Options:
     from tripexif.export import Options
 
+    if ctx.target is not None and ctx.target.kind == "file":  # photo links relative to it
+        settings.setdefault("base", os.path.dirname(ctx.target.path))
     return Options(width=ctx.table_width(), **settings)
+
+
+def thumbnail_reader(thumbnails: bool) -> Callable[[str], bytes | None] | None:
+    """The EXIF thumbnail reader with --thumbnails, else None."""
+    if not thumbnails:
+        return None
+    from tripexif.reading.thumbnails import embedded_thumbnail
+
+    return embedded_thumbnail
+
+
+def refuse_binary_on_terminal(fmt: Format, output: str | None) -> None:
+    """A binary format (KMZ) is never written to a terminal."""
+    if fmt.binary and (output is None or output == "-") and sys.stdout.isatty():
+        raise UsageError(f"{fmt.name} is a binary file: write it with -o trip.{fmt.name} "
+                         f"(or redirect it: > trip.{fmt.name})")
 
 
 @cli.command()
@@ -245,6 +264,7 @@ def clustering_settings(stop_radius: float, max_gap: timedelta, min_stop_photos:
 @cluster_options
 @geocoder_options
 @nearby_options
+@presentation_options
 @share_options
 @common_options
 @handle_errors
@@ -253,7 +273,8 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
          geocoder_option: tuple[tuple[str, str], ...],
          language: str | None, online_budget: float, nearby: bool, nearby_count: int,
          nearby_radius: int,
-         overpass_url: str | None, full_paths: bool, output: str | None, null: bool,
+         overpass_url: str | None, thumbnails: bool, title: str | None, full_paths: bool,
+         output: str | None, null: bool,
          camera_tz: tuple[tuple[str, str], ...], clock_offset: tuple[tuple[str, Any], ...],
          default_tz: str | None, jobs: int | None, no_cache: bool, quiet: bool,
          progress: bool | None) -> None:
@@ -261,6 +282,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
     from tripexif import export
 
     chosen = export.choose("scan", output, fmt, "table")
+    refuse_binary_on_terminal(chosen, output)
     ctx = Context(quiet, progress, jobs, no_cache, output)
     budget = online_budget_for(online_budget, geocoder, nearby)
     coder = make_geocoder(ctx, geocoder, geocoder_option, language, budget)
@@ -278,8 +300,9 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
         ctx, paths, null, time_settings(camera_tz, clock_offset, default_tz),
         clustering_settings(stop_radius, max_gap, min_stop_photos), coder, finder,
         keep_duplicates)
-    emit(ctx, chosen, itinerary, export_options(ctx, full_paths=full_paths), arguments,
-         photoset)
+    options = export_options(ctx, full_paths=full_paths, thumbnail=thumbnail_reader(thumbnails),
+                             title=title)
+    emit(ctx, chosen, itinerary, options, arguments, photoset)
 
 
 @cli.command("map")
@@ -288,19 +311,18 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
               help="Tile URL template (default: OpenStreetMap's standard tiles).")
 @click.option("--tiles-attribution", default=None, metavar="TEXT",
               help="Attribution the tile provider requires (shown on the map).")
-@click.option("--thumbnails", is_flag=True,
-              help="Show the photos' small embedded EXIF thumbnails in popups (off by default: "
-                   "they put your pictures in the file).")
 @cluster_options
 @geocoder_options
+@presentation_options
 @share_options
 @common_options
 @handle_errors
 def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: str | None,
-                thumbnails: bool, stop_radius: float, max_gap: timedelta,
+                stop_radius: float, max_gap: timedelta,
                 min_stop_photos: int, keep_duplicates: bool, geocoder: str,
                 geocoder_option: tuple[tuple[str, str], ...], language: str | None,
-                online_budget: float, full_paths: bool, output: str | None, null: bool,
+                online_budget: float, thumbnails: bool, title: str | None, full_paths: bool,
+                output: str | None, null: bool,
                 camera_tz: tuple[tuple[str, str], ...],
                 clock_offset: tuple[tuple[str, Any], ...], default_tz: str | None,
                 jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
@@ -321,13 +343,9 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
         ctx, paths, null, time_settings(camera_tz, clock_offset, default_tz),
         clustering_settings(stop_radius, max_gap, min_stop_photos), coder,
         keep_duplicates=keep_duplicates)
-    thumbnail: Callable[[str], bytes | None] | None = None
-    if thumbnails:
-        from tripexif.reading.thumbnails import embedded_thumbnail
-
-        thumbnail = embedded_thumbnail
     options = export_options(ctx, full_paths=full_paths, tiles=tiles,
-                             attribution=tiles_attribution, thumbnail=thumbnail)
+                             attribution=tiles_attribution,
+                             thumbnail=thumbnail_reader(thumbnails), title=title)
     emit(ctx, chosen, itinerary, options, arguments, photoset)
 
 

@@ -244,6 +244,19 @@ def share_options(func: F) -> F:
                              "full path instead of their file name.")(func)
 
 
+def presentation_options(func: F) -> F:
+    """--thumbnails and --title, for what people look at (map, KML/KMZ, the report)."""
+    return _apply(func, [
+        click.option("--thumbnails", is_flag=True,
+                     help="Put the photos' small embedded EXIF thumbnails in the map's popups, "
+                          "the KMZ and the report (off by default: they put your pictures "
+                          "in the file)."),
+        click.option("--title", metavar="TEXT", default=None,
+                     help="Title of the map, KML or report (default: the trip's, from its "
+                          "places)."),
+    ])
+
+
 def given(name: str) -> bool:
     """Whether the user gave option ``name`` (not its default)."""
     ctx = click.get_current_context()

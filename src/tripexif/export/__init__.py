@@ -33,14 +33,18 @@ class Options(NamedTuple):
     attribution: str | None = None  # html: the tile provider's attribution
     thumbnail: Callable[[str], bytes | None] | None = None  # html: EXIF thumbnails
     title: str | None = None  # html: the page title
+    # where the output is written (a folder): links to photos are relative to it (None: the
+    # current folder, as for standard output)
+    base: str | None = None
 
 
 class Format(NamedTuple):
     name: str  # what -f takes
     takes: str  # ITINERARY | PHOTOS | WHERE
-    render: Callable[[Any, Options], str]
+    render: Callable[[Any, Options], str | bytes]  # bytes: a binary file (KMZ)
     extensions: tuple[str, ...] = ()  # -o FILE with one of these picks this format
     commands: tuple[str, ...] = ()  # the commands that offer it
+    binary: bool = False  # never written to a terminal
 
 
 @lru_cache(maxsize=1)
