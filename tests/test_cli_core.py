@@ -120,7 +120,7 @@ def test_json_keeps_paths_as_given(run, trip):
 
 def test_registry_feeds_choices_extensions_and_dispatch(run, trip):
     assert export.names("scan") == ["table", "csv", "geojson", "gpx", "html", "json", "kml",
-                                    "kmz"]
+                                    "kmz", "md", "report"]
     assert export.names("photos") == ["table", "json", "jsonl", "csv"]
     assert export.names("where") == ["table", "json"]
     assert export.names("map") == ["html"]

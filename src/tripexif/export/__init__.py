@@ -79,8 +79,12 @@ def choose(command: str, output: str | None, explicit: str | None, default: str)
         return get(command, explicit)
     if output and output != "-":
         extension = os.path.splitext(output)[1].lower()
-        for fmt in registry():
-            if command in fmt.commands and extension in fmt.extensions:
+        # the longest extension that ends the name: trip.report.html is the report, not the
+        # map that trip.html is
+        offered = [(ext, fmt) for fmt in registry() if command in fmt.commands
+                   for ext in fmt.extensions]
+        for ext, fmt in sorted(offered, key=lambda pair: -len(pair[0])):
+            if output.lower().endswith(ext):
                 return fmt
         if extension or not _stream(output):
             raise UsageError(f"cannot tell the format from {output!r}; add -f with one of: "
