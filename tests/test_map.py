@@ -75,17 +75,22 @@ def test_map_in_a_real_browser(itinerary, tmp_path):
 
             page.route("**/*", block)
             page.goto(page_file.as_uri())
-            page.wait_for_selector(".stop-marker")
+            page.wait_for_function("window.tripMap !== undefined")
             assert errors == []
-            assert page.locator(".stop-marker").count() == 4
+            # each place's two stops (one a day, at the same spot) are one cluster
+            assert page.locator(".stop-cluster").count() == 2
+            assert page.locator(".stop-marker").count() == 0
             assert page.locator("path.waypoint-dot").count() == 1
             assert page.locator("path.trip-route").count() == 2
+            assert page.locator("path.trip-travel").count() == 1  # evening to next morning
             assert all(u.startswith("https://tile.openstreetmap.org/") for u in blocked)
             # the legend hides a day (day 2's markers sit on top of day 1's)
-            page.locator(".legend input").nth(1).uncheck()
+            page.locator('.legend input[data-day="2025-04-03"]').uncheck()
             assert page.locator(".stop-marker").count() == 2
+            assert page.locator(".stop-cluster").count() == 0
             assert page.locator("path.trip-route").count() == 1
-            page.locator(".stop-marker").nth(1).click()
+            assert page.locator("path.trip-travel").count() == 0
+            page.locator(".stop-marker", has_text="2").click()
             popup = page.locator(".leaflet-popup-content")
             popup.wait_for()
             text = popup.inner_text()
@@ -94,8 +99,8 @@ def test_map_in_a_real_browser(itinerary, tmp_path):
             assert page.locator(".leaflet-popup-content img").count() == 0
             assert "OpenStreetMap contributors" in page.locator(
                 ".leaflet-control-attribution").inner_text()
-            page.locator(".legend input").nth(1).check()
-            assert page.locator(".stop-marker").count() == 4
+            page.locator('.legend input[data-day="2025-04-03"]').check()
+            assert page.locator(".stop-cluster").count() == 2
             assert errors == []
         finally:
             browser.close()

@@ -12,6 +12,7 @@ from tripexif.model import Stop, Trip
 from tripexif.trip.geo import distance_km
 
 ARC_KM = 300.0  # a hop longer than this is drawn as a great-circle arc
+FLIGHT_KM = 1000.0  # with no legs from the trips stage, a longer hop is taken for a flight
 ARC_STEP_KM = 100.0  # one arc point every this many km (at least 8, at most 128)
 
 
@@ -87,13 +88,14 @@ def _leg_paths(trip: Trip) -> dict[tuple[Any, Any], tuple[str, tuple[tuple[float
 def _segment(start: Stop, end: Stop, known: tuple[str, tuple[tuple[float, float], ...]] | None,
              km: float) -> tuple[str, tuple[tuple[float, float], ...]]:
     """The mode and line from ``start`` to ``end``: the leg's when the trips stage gave one
-    (its arc for a flight), else an arc for a hop over ``ARC_KM``, else a straight line."""
+    (its arc for a flight), else an arc for a hop over ``ARC_KM`` (a flight over
+    ``FLIGHT_KM``), else a straight line."""
     if known is not None:
         mode, path = known
         if len(path) >= 2:
             return mode, path
         return mode, _line(start, end, km if mode == "flight" else 0.0)
-    return ("flight" if km > ARC_KM else "travel"), _line(start, end, km)
+    return ("flight" if km > FLIGHT_KM else "travel"), _line(start, end, km)
 
 
 def route(trip: Trip, stops: Sequence[Stop]) -> list[tuple[float, float]]:
