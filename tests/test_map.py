@@ -143,3 +143,37 @@ def test_progress_can_be_forced(run, tmp_path, make_photo):
     result = run("photos", str(tmp_path / "t"), "--progress", "-f", "json")
     assert result.exit_code == 0
     json.loads(result.stdout)  # stdout stays clean data
+
+
+def test_map_data_follows_trips_legs_nights_and_placed_photos():
+    from tripexif.export.html_map import map_data
+    from tripexif.model import Itinerary, Trip
+
+    import built
+
+    pacific = built.pacific()
+    fiji, samoa = pacific.days
+    flight = built.flight_leg(fiji.stops[-1], samoa.stops[0])
+    trips = (Trip("2025-06-01", "Fiji", (fiji,)), Trip("2025-06-02", "Samoa", (samoa,)))
+    japan = built.japan()
+    data = map_data(japan)
+    assert [t["title"] for t in data["trips"]] == ["Japan: Kyoto, Nara"]
+    assert data["days"][0]["night"] == "Gion, Kyoto, Japan"
+    points = data["days"][1]["points"]
+    assert points[1]["photos"] == "12 photos (3 placed)" and points[1]["placed"] == 0.25
+    assert points[0]["files"][0]["href"] == "trip/p2025-04-03-1-0.jpg"
+    assert data["days"][0]["points"][0]["distance"] is None  # the trip's first stop
+    # a flight leg of the trips stage is drawn along its own arc, across ±180 unwrapped
+    one = Trip("2025-06-01", "Fiji and Samoa", (fiji, samoa), (flight,))
+    data = map_data(Itinerary(pacific.days, trips=(one,)))
+    travel = data["days"][1]["travel"]
+    assert [t["mode"] for t in travel] == ["flight"] and len(travel[0]["path"]) == len(
+        flight.path)
+    lons = [lon for _, lon in travel[0]["path"]]
+    assert all(abs(b - a) < 10 for a, b in zip(lons, lons[1:], strict=False))
+    samoa_lon = data["days"][1]["points"][0]["lon"]
+    assert abs(lons[-1] - samoa_lon) < 1e-6 and abs(samoa_lon - lons[0]) < 20
+    # two trips: two entries in the legend, each with its day
+    data = map_data(Itinerary(pacific.days, trips=trips))
+    assert [(t["title"], t["days"]) for t in data["trips"]] == [("Fiji", [0]), ("Samoa", [1])]
+    assert data["title"] == "Trips" and data["summary"].startswith("2 trips · 2 days")

@@ -232,3 +232,28 @@ def test_report_prints_a_page_a_day(run, chromium, tmp_path):
         assert len(letter) > 1000
     finally:
         page.close()
+
+
+def test_legend_hides_a_whole_trip(chromium, tmp_path):
+    from tripexif.export.html_map import to_html
+    from tripexif.model import Itinerary, Trip
+
+    import built
+
+    pacific = built.pacific()
+    fiji, samoa = pacific.days
+    trips = (Trip("2025-06-01", "Fiji", (fiji,)), Trip("2025-06-02", "Samoa", (samoa,)))
+    path = tmp_path / "trips.html"
+    path.write_text(to_html(Itinerary(pacific.days, trips=trips)), encoding="utf-8")
+    page, errors = open_page(chromium, path, "desktop")
+    try:
+        shown = "() => window.tripMap.cluster.getLayers().length"
+        assert page.evaluate(shown) == 4
+        page.locator('.legend input[data-trip="2025-06-02"]').uncheck()
+        assert page.evaluate(shown) == 2
+        assert not page.locator('.legend input[data-day="2025-06-02"]').is_checked()
+        page.locator('.legend input[data-trip="2025-06-02"]').check()
+        assert page.evaluate(shown) == 4
+        assert errors == []
+    finally:
+        page.close()
