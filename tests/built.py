@@ -42,9 +42,10 @@ def japan() -> Itinerary:
     d = stop("2025-04-03", 2, 34.6890, 135.8400, 13, NARA, photos=12, placed=3, previous=c)
     night = Night(35.0037, 135.7788, GION, "evening and morning at the same place")
     day1 = Day("2025-04-02", "Asia/Tokyo", (a, b, w), tuple(p for s in (a, b, w)
-                                                            for p in s.photos), night, "t1")
+                                                            for p in s.photos), night,
+               "2025-04-02")
     day2 = Day("2025-04-03", "Asia/Tokyo", (c, d), tuple(p for s in (c, d) for p in s.photos),
-               None, "t1")
+               None, "2025-04-02")
     legs = (Leg(a, b, b.distance_km, 3600, "walk", "4 km/h"),
             Leg(b, w, w.distance_km, 3600, "walk", "4 km/h"),
             Leg(w, c, c.distance_km, 70000, "ground", "train"),

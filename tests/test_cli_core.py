@@ -104,7 +104,8 @@ def test_map_names_photos_by_file_name_unless_full_paths(run, trip):
     def files(*extra):
         page = run("map", str(trip), "-o", "-", *extra).stdout
         blob = page.split('id="trip-data">', 1)[1].split("</script>", 1)[0]
-        return [f for day in json.loads(blob)["days"] for p in day["points"] for f in p["files"]]
+        return [f["name"] for day in json.loads(blob)["days"] for p in day["points"]
+                for f in p["files"]]
 
     assert files() == ["a0.jpg", "a1.jpg", "a2.jpg", "b0.jpg", "b1.jpg"]
     assert str(trip) not in run("map", str(trip), "-o", "-").stdout

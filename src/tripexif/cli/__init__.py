@@ -140,7 +140,7 @@ def refuse_binary_on_terminal(fmt: Format, output: str | None) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=PATHS)
+@click.argument("paths", nargs=-1, type=PATHS, metavar="[PATH]...")
 @format_option("photos")
 @common_options
 @handle_errors
@@ -148,7 +148,13 @@ def photos(paths: tuple[str, ...], fmt: str | None, output: str | None, null: bo
            camera_tz: tuple[tuple[str, str], ...], clock_offset: tuple[tuple[str, Any], ...],
            default_tz: str | None, jobs: int | None, no_cache: bool, quiet: bool,
            progress: bool | None) -> None:
-    """One record per photo or video: position, times, camera, or why it could not be read."""
+    """One record per photo or video: position, times, camera, or why it could not be read.
+
+    \b
+    Examples:
+      tripexif photos ~/Pictures/japan
+      tripexif photos ~/Pictures/japan -f csv -o photos.csv
+      find . -name '*.HEIC' -print0 | tripexif photos -0 -"""
     from tripexif import export
 
     chosen = export.choose("photos", output, fmt, "table")
@@ -192,7 +198,7 @@ def online_budget_for(seconds: float, geocoder: str, nearby: bool = False) -> An
 
 
 @cli.command()
-@click.argument("photo_paths", nargs=-1, required=True, type=PATHS)
+@click.argument("photo_paths", nargs=-1, required=True, type=PATHS, metavar="PHOTO...")
 @format_option("where")
 @geocoder_options
 @common_options
@@ -205,7 +211,13 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
           jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """Where and when each PHOTO was taken, with a link to the spot on OpenStreetMap.
 
-    Says plainly when a photo has no GPS position. Exits 1 when no photo could be read."""
+    Says plainly when a photo has no GPS position. Exits 1 when no photo could be read.
+
+    \b
+    Examples:
+      tripexif where IMG_0001.JPG
+      tripexif where *.HEIC -f json --geocoder nominatim \\
+          --geocoder-option user_agent=me@example.org"""
     from tripexif import export
     from tripexif.export.where import answers
 
@@ -259,7 +271,7 @@ def clustering_settings(stop_radius: float, max_gap: timedelta, min_stop_photos:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=PATHS)
+@click.argument("paths", nargs=-1, type=PATHS, metavar="[PATH]...")
 @format_option("scan")
 @cluster_options
 @geocoder_options
@@ -278,7 +290,14 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
          camera_tz: tuple[tuple[str, str], ...], clock_offset: tuple[tuple[str, Any], ...],
          default_tz: str | None, jobs: int | None, no_cache: bool, quiet: bool,
          progress: bool | None) -> None:
-    """The itinerary: local days, the stops of each day, and their place names."""
+    """The itinerary: local days, the stops of each day, and their place names.
+
+    \b
+    Examples:
+      tripexif scan ~/Pictures/japan
+      tripexif scan ~/Pictures/japan -o trip.kml          # Google Earth, My Maps
+      tripexif scan ~/Pictures/japan -f md | less         # the day-by-day report
+      tripexif scan ~/Pictures/japan -o trip.report.html --thumbnails   # printable"""
     from tripexif import export
 
     chosen = export.choose("scan", output, fmt, "table")
@@ -306,7 +325,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
 
 
 @cli.command("map")
-@click.argument("paths", nargs=-1, type=PATHS)
+@click.argument("paths", nargs=-1, type=PATHS, metavar="[PATH]...")
 @click.option("--tiles", default=None, metavar="URL",
               help="Tile URL template (default: OpenStreetMap's standard tiles).")
 @click.option("--tiles-attribution", default=None, metavar="TEXT",
@@ -326,7 +345,12 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
                 camera_tz: tuple[tuple[str, str], ...],
                 clock_offset: tuple[tuple[str, Any], ...], default_tz: str | None,
                 jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
-    """The trip on an interactive map: one HTML file that opens from disk (-o trip.html)."""
+    """The trip on an interactive map: one HTML file that opens from disk (-o trip.html).
+
+    \b
+    Examples:
+      tripexif map ~/Pictures/japan -o trip.html
+      tripexif map ~/Pictures/japan -o trip.html --thumbnails --title 'Spring in Kansai'"""
     from tripexif import export
 
     if output is None and sys.stdout.isatty():
@@ -357,7 +381,12 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
               help="Drop the scan index's records of files that no longer exist, and compact it.")
 @handle_errors
 def cache(clear: bool, vacuum: bool) -> None:
-    """Show where tripexif keeps its cache (scan index, place-name index) and its size."""
+    """Show where tripexif keeps its cache (scan index, place-name index) and its size.
+
+    \b
+    Examples:
+      tripexif cache
+      tripexif cache --vacuum"""
     import sqlite3
 
     from tripexif.errors import TripexifError

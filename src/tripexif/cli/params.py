@@ -157,7 +157,15 @@ def _apply(func: F, options: list[Callable[[F], F]]) -> F:
 
 def format_option(command: str) -> Callable[[F], F]:
     return click.option("-f", "--format", "fmt", type=FormatName(command),
-                        help="Output format (default: table, or from -o's extension).")
+                        help="Output format (default: table, or from -o's extension"
+                             + _EXTENSION_HINTS.get(command, "") + ").")
+
+
+_EXTENSION_HINTS = {
+    "scan": ": -o trip.kml is kml; trip.html is the map, trip.report.html the report",
+    "photos": ": -o photos.csv is csv, photos.jsonl jsonl",
+    "where": ": -o where.json is json",
+}
 
 
 def common_options(func: F) -> F:
@@ -176,7 +184,7 @@ def common_options(func: F) -> F:
                           "Repeatable."),
         click.option("--default-tz", type=Zone(), metavar="ZONE",
                      help="Zone for photos whose zone cannot be worked out."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
                      help="Processes reading files (default: usable CPUs)."),
         click.option("--no-cache", is_flag=True,
                      help="Read every file again; do not use or update the scan index."),
