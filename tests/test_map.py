@@ -177,3 +177,19 @@ def test_map_data_follows_trips_legs_nights_and_placed_photos():
     data = map_data(Itinerary(pacific.days, trips=trips))
     assert [(t["title"], t["days"]) for t in data["trips"]] == [("Fiji", [0]), ("Samoa", [1])]
     assert data["title"] == "Trips" and data["summary"].startswith("2 trips · 2 days")
+
+
+def test_days_at_home_are_on_the_map_without_travel_between_them():
+    from tripexif.export.html_map import map_data
+    from tripexif.export.kml import to_kml
+    from tripexif.model import Itinerary
+
+    import built
+
+    japan = built.japan()
+    fiji, samoa = built.pacific().days  # trip None: days at home
+    data = map_data(Itinerary(japan.days + (fiji, samoa), trips=japan.trips))
+    assert [t["title"] for t in data["trips"]] == ["Japan: Kyoto, Nara", "At home"]
+    assert [d["travel"] for d in data["days"][2:]] == [[], []]
+    assert len({d["colour"] for d in data["days"]}) == 4
+    assert "<name>At home</name>" in to_kml(Itinerary(japan.days + (fiji,), trips=japan.trips))

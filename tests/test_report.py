@@ -149,3 +149,12 @@ def test_report_formats_by_extension_and_flag(run, tmp_path, trip_folder):
     piped = run("scan", str(trip_folder), "-f", "md", "--no-cache", "-q",
                 "--title", "Kansai *spring*")
     assert piped.stdout.startswith("# Kansai \\*spring\\*\n")
+
+
+def test_days_at_home_are_left_out_and_said_so():
+    japan = built.japan()
+    home_day = built.pacific().days[0]  # trip None: a day at home
+    itinerary = Itinerary(japan.days + (home_day,), trips=japan.trips)
+    text = to_markdown(itinerary)
+    assert len(sections(text, "##")) == 2 and "1 day at home is not in this report." in text
+    assert "1 day at home is not in this report." in to_report(itinerary)

@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from tripexif.export.records import HOME_TRIP
 from tripexif.model import Stop, Trip
 from tripexif.trip.geo import distance_km
 
@@ -114,6 +115,8 @@ def route(trip: Trip, stops: Sequence[Stop]) -> list[tuple[float, float]]:
 def hops(trip: Trip) -> list[Hop]:
     """The travel between days: from each day's last stop to the next day's first (drawn
     dashed); its mode and arc from the trips stage's leg when there is one."""
+    if trip.id == HOME_TRIP:
+        return []  # days at home are days apart: no travel between them to draw
     legs = _leg_paths(trip)
     found: list[Hop] = []
     days = [d for d in trip.days if d.stops]

@@ -87,12 +87,13 @@ def map_data(itinerary: Itinerary,
     """What the page draws, as JSON-ready data: the trips, their days (colour, route,
     travel from the day before) and each day's stops and waypoints with what their popups
     say. Longitudes are unwrapped along the trip, so a trip across ±180° is one piece."""
-    trips = trips_of(itinerary)
+    trips = trips_of(itinerary, home=True)
     stops = [s for trip in trips for s in trip.stops]
     lons = unwrap([s.lon for s in stops])
     shift = centred(lons)
     lon_of = {id(s): lon + shift for s, lon in zip(stops, lons, strict=True)}
-    colours = day_colours(sum(len(trip.days) for trip in trips))
+    colours = day_colours(len(itinerary.days))
+    colour_of = dict(zip((d.date for d in itinerary.days), colours, strict=True))
     days: list[dict[str, Any]] = []
     trip_records: list[dict[str, Any]] = []
     for trip in trips:
@@ -100,7 +101,7 @@ def map_data(itinerary: Itinerary,
         arriving = {id(hop.end): hop for hop in hops(trip)}
         numbers = []
         for day in trip.days:
-            colour = colours[len(days)]
+            colour = colour_of.get(day.date, colours[0])
             points = [_point(stop, day.date, stop is first, thumbnail, full_paths, base,
                              lon_of[id(stop)]) for stop in day.stops]
             line = route(trip, day.stops)

@@ -163,7 +163,7 @@ def kml_document(itinerary: Itinerary, options: Options,
                  thumbnails: dict[str, str] | None = None) -> tuple[str, dict[str, bytes]]:
     """The KML text, and (with ``thumbnails``, for a KMZ) the thumbnail files it names."""
     writer = _Writer(options, thumbnails)
-    trips = trips_of(itinerary)
+    trips = trips_of(itinerary, home=True)
     colours = day_colours(len(itinerary.days))
     colour_of = {day.date: n for n, day in enumerate(itinerary.days, 1)}
     title = options.title or (trips[0].title if len(trips) == 1 else "Trips")

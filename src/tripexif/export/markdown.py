@@ -95,6 +95,21 @@ def _trip(trip: Trip, options: Options, title: str | None) -> list[str]:
     return lines
 
 
+def left_out(itinerary: Itinerary) -> list[str]:
+    """What the report does not show: photos without a position, days at home."""
+    notes = []
+    missing = itinerary.unlocated_count
+    if missing:
+        notes.append(f"{plural(missing, 'photo')} without a position "
+                     f"{'is' if missing == 1 else 'are'} not in this report.")
+    away = {day.date for trip in itinerary.trips for day in trip.days}
+    home = sum(1 for d in itinerary.days if d.date not in away) if itinerary.trips else 0
+    if home:
+        notes.append(f"{plural(home, 'day')} at home {'is' if home == 1 else 'are'} not in "
+                     "this report.")
+    return notes
+
+
 def to_markdown(itinerary: Itinerary, options: Options | None = None) -> str:
     options = options or Options()
     trips = trips_of(itinerary)
@@ -105,10 +120,8 @@ def to_markdown(itinerary: Itinerary, options: Options | None = None) -> str:
         lines += _trip(trip, options, options.title if len(trips) == 1 else None)
     if not trips:
         lines += [f"# {md_text(options.title or 'Trip')}", "", "No located photos.", ""]
-    missing = itinerary.unlocated_count
-    if missing:
-        lines += [f"*{plural(missing, 'photo')} without a position are not in this report.*",
-                  ""]
+    for note in left_out(itinerary):
+        lines += [f"*{note}*", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

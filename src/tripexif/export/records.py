@@ -191,11 +191,21 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
-def trips_of(itinerary: Itinerary) -> tuple[Trip, ...]:
+HOME_TRIP = "home"  # the id of the days at home, shown with the trips on maps and in KML
+
+
+def trips_of(itinerary: Itinerary, home: bool = False) -> tuple[Trip, ...]:
     """The itinerary's trips; while no stage splits the days into trips (``trips`` empty),
-    one trip of all the days, its id the first date and its title from the places."""
-    if itinerary.trips or not itinerary.days:
+    one trip of all the days, its id the first date and its title from the places. With
+    ``home``, the days at home (in no trip) follow as one more, "At home" (id ``home``)."""
+    if itinerary.trips:
+        away = {day.date for trip in itinerary.trips for day in trip.days}
+        at_home = tuple(d for d in itinerary.days if d.date not in away)
+        if home and at_home:
+            return (*itinerary.trips, Trip(HOME_TRIP, "At home", at_home))
         return itinerary.trips
+    if not itinerary.days:
+        return ()
     days = itinerary.days
     countries: list[str] = []
     for stop in itinerary.stops:

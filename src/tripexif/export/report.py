@@ -18,7 +18,7 @@ from html import escape
 from tripexif import __version__
 from tripexif.export import ITINERARY, Format, Options
 from tripexif.export.geometry import day_colours, route, unwrap
-from tripexif.export.markdown import stop_facts
+from tripexif.export.markdown import left_out, stop_facts
 from tripexif.export.records import (
     distance_text,
     local_day_title,
@@ -190,10 +190,7 @@ def to_report(itinerary: Itinerary, options: Options | None = None) -> str:
     title = options.title or (trips[0].title if len(trips) == 1 else "Trips")
     body = [_trip_html(trip, colours, options, options.title if len(trips) == 1 else None)
             for trip in trips] or ["<h1>" + _h(title) + "</h1><p>No located photos.</p>"]
-    missing = itinerary.unlocated_count
-    if missing:
-        body.append(f'<p class="missing">{_h(plural(missing, "photo"))} without a position '
-                    "are not in this report.</p>")
+    body += [f'<p class="missing">{_h(note)}</p>' for note in left_out(itinerary)]
     return PAGE.format(title=_h(title), version=_h(__version__), css=CSS,
                        body="\n".join(body))
 
