@@ -164,3 +164,22 @@ def test_kmz_thumbnails_from_exif(run, corpus, tmp_path):
     thumbs = [n for n in archive.namelist() if n.startswith("files/")]
     assert archive.namelist()[0] == "doc.kml" and len(thumbs) >= 2
     assert all(archive.read(n)[:2] == b"\xff\xd8" for n in thumbs)
+
+
+def test_kmz_goes_to_a_pipe_as_bytes_but_never_to_a_terminal(tmp_path, trip_folder):
+    import os
+    import sys
+
+    command = [sys.executable, "-m", "tripexif", "scan", str(trip_folder), "-f", "kmz",
+               "--no-cache", "-q"]
+    piped = subprocess.run(command, capture_output=True, timeout=60)
+    assert piped.returncode == 0, piped.stderr
+    assert zipfile.ZipFile(io.BytesIO(piped.stdout)).namelist() == ["doc.kml"]
+    leader, follower = os.openpty()  # standard output is a terminal
+    try:
+        done = subprocess.run(command, stdout=follower, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert done.returncode == 2
+    assert b"kmz is a binary file: write it with -o trip.kmz" in done.stderr

@@ -257,3 +257,31 @@ def test_legend_hides_a_whole_trip(chromium, tmp_path):
         assert errors == []
     finally:
         page.close()
+
+
+def test_placed_photos_make_a_stop_lighter(chromium, tmp_path):
+    from tripexif.export.html_map import to_html
+
+    import built
+
+    path = tmp_path / "japan.html"
+    path.write_text(to_html(built.japan()), encoding="utf-8")
+    page, errors = open_page(chromium, path, "desktop")
+    try:
+        # each marker's icon, drawn off-screen as the map draws it
+        opacities = page.evaluate("""() => window.tripMap.layers.flatMap(l => l.markers)
+            .map(m => { const box = document.createElement('div');
+                box.innerHTML = m.options.icon.options.html;
+                document.body.appendChild(box);
+                const node = box.firstChild;
+                const seen = [m.options.day.date, node.textContent,
+                              getComputedStyle(node).opacity, node.classList.contains('placed')];
+                box.remove();
+                return seen; })""")
+        # Kyoto: 1 of 3 photos placed; the second Nara stop: 3 of 12; the others none
+        assert [(day, n, o) for day, n, o, marked in opacities if marked] == [
+            ("2025-04-02", "1", "0.835"), ("2025-04-03", "2", "0.875")]
+        assert all(o == "1" for _, _, o, marked in opacities if not marked)
+        assert errors == []
+    finally:
+        page.close()

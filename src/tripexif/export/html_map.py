@@ -201,7 +201,7 @@ body {{ font: 14px/1.4 system-ui, sans-serif; }}
 .stop-marker {{ border-radius: 50%; color: #fff; font-weight: bold; text-align: center;
   line-height: 22px; width: 22px; height: 22px; border: 2px solid #fff;
   box-shadow: 0 0 3px #0008; font-size: 12px; }}
-.stop-marker.placed {{ opacity: .55; border-style: dashed; }}
+.stop-marker.placed {{ border-style: dashed; }}
 .stop-cluster {{ border-radius: 16px; color: #fff; font-weight: bold; text-align: center;
   min-width: 40px; height: 28px; line-height: 28px; padding: 0 7px; box-sizing: border-box;
   border: 3px double #fff; font-size: 12px; white-space: nowrap; cursor: pointer;
@@ -316,9 +316,11 @@ body {{ font: 14px/1.4 system-ui, sans-serif; }}
     day.points.forEach(function (point) {{
       var marker;
       if (point.kind === "stop") {{
-        var node = el("div", "stop-marker" + (point.placed > 0.5 ? " placed" : ""),
+        var node = el("div", "stop-marker" + (point.placed > 0 ? " placed" : ""),
                       String(Number(point.index)));
         node.style.background = day.colour;
+        // the more of its photos tripexif placed (no GPS of their own), the lighter
+        if (point.placed > 0) node.style.opacity = String(1 - 0.5 * point.placed);
         marker = L.marker([point.lat, point.lon], {{
           icon: L.divIcon({{ className: "", iconSize: [26, 26], iconAnchor: [13, 13],
                             html: node.outerHTML }}),
