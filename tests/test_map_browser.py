@@ -185,6 +185,14 @@ def test_map_of_a_long_trip(run, chromium, tmp_path, size):
         else:
             assert page.locator(".legend").get_attribute("open") is not None
             assert legend_share(page, size) <= 0.25
+            # fitted beside the open legend and under the title: nothing hidden by them
+            for panel in (".legend", ".heading"):
+                box = page.locator(panel).bounding_box()
+                for icon in page.locator(".stop-cluster, .stop-marker").all():
+                    spot = icon.bounding_box()
+                    assert (spot["x"] > box["x"] + box["width"] or spot["x"] + spot["width"]
+                            < box["x"] or spot["y"] > box["y"] + box["height"]
+                            or spot["y"] + spot["height"] < box["y"]), panel
         before = page.evaluate("() => window.tripMap.map.getZoom()")
         after = zoom_after(page, lambda: clusters.first.click())
         assert after > before  # a cluster zooms in on a click

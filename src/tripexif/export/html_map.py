@@ -406,7 +406,7 @@ body {{ font: 14px/1.4 system-ui, sans-serif; }}
   var top = heading.getContainer().offsetTop + heading.getContainer().offsetHeight;
   var wide = side + 40 < map.getSize().x / 2;
   if (bounds.length) map.fitBounds(bounds, {{ maxZoom: 16,
-    paddingTopLeft: [30, top + 20], paddingBottomRight: [wide ? side + 30 : 30, 30] }});
+    paddingTopLeft: [40, top + 20], paddingBottomRight: [wide ? side + 60 : 40, 40] }});
   else map.setView([20, 0], 2);
   window.tripMap = {{ map: map, cluster: cluster, layers: layers }};
 }})();
