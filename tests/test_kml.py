@@ -183,3 +183,11 @@ def test_kmz_goes_to_a_pipe_as_bytes_but_never_to_a_terminal(tmp_path, trip_fold
         os.close(leader)
     assert done.returncode == 2
     assert b"kmz is a binary file: write it with -o trip.kmz" in done.stderr
+
+
+def test_no_photos_is_still_a_valid_document():
+    from tripexif.model import Itinerary
+
+    root = valid(to_kml(Itinerary(())))
+    assert root.findtext("k:Document/k:name", namespaces=NS) == "Trip"
+    assert zipfile.ZipFile(io.BytesIO(to_kmz(Itinerary(())))).namelist() == ["doc.kml"]

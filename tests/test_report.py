@@ -158,3 +158,8 @@ def test_days_at_home_are_left_out_and_said_so():
     text = to_markdown(itinerary)
     assert len(sections(text, "##")) == 2 and "1 day at home is not in this report." in text
     assert "1 day at home is not in this report." in to_report(itinerary)
+
+
+def test_no_photos_says_so():
+    assert to_markdown(Itinerary(())) == "# Trip\n\nNo located photos.\n"
+    assert "<h1>Trip</h1><p>No located photos.</p>" in to_report(Itinerary(()))

@@ -8,6 +8,7 @@ from tripexif import __version__
 from tripexif.export import ITINERARY, Format
 from tripexif.export.records import (
     clock_span,
+    document_title,
     photo_count_text,
     shared_name,
     to_ms,
@@ -56,7 +57,7 @@ def to_gpx(itinerary: Itinerary, full_paths: bool = False, title: str | None = N
     gpx = gpxpy.gpx.GPX()
     gpx.creator = f"tripexif {__version__}"
     trips = trips_of(itinerary)
-    gpx.name = _xml_text(title or (trips[0].title if len(trips) == 1 else "Trips"))
+    gpx.name = _xml_text(document_title(trips, title))
     instants = [t for t in (_utc(p.time_local) for d in itinerary.days for p in d.track) if t]
     gpx.time = max(instants) if instants else None
     stops = [s for s in itinerary.stops if s.kind == "stop"]

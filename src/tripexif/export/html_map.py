@@ -28,6 +28,7 @@ from tripexif.export.geometry import centred, day_colours, hops, route, unwrap
 from tripexif.export.records import (
     clock_span,
     distance_text,
+    document_title,
     iso,
     nearby_texts,
     night_text,
@@ -128,7 +129,7 @@ def map_data(itinerary: Itinerary,
             numbers.append(len(days) - 1)
         trip_records.append({"id": trip.id, "title": inert(trip.title),
                              "summary": inert(trip_summary_text(trip)), "days": numbers})
-    heading = title or (trips[0].title if len(trips) == 1 else "Trips")
+    heading = document_title(trips, title)
     summary = trip_records[0]["summary"] if len(trips) == 1 else " · ".join(
         part for part in (plural(len(trips), "trip"), plural(len(days), "day"),
                           distance_text(sum(t.distance_km for t in trips))) if part)

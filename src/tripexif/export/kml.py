@@ -22,6 +22,7 @@ from tripexif.export import ITINERARY, Format, Options
 from tripexif.export.geometry import day_colours, hops, route
 from tripexif.export.records import (
     clock_span,
+    document_title,
     iso_utc,
     local_day_title,
     nearby_texts,
@@ -166,7 +167,7 @@ def kml_document(itinerary: Itinerary, options: Options,
     trips = trips_of(itinerary, home=True)
     colours = day_colours(len(itinerary.days))
     colour_of = {day.date: n for n, day in enumerate(itinerary.days, 1)}
-    title = options.title or (trips[0].title if len(trips) == 1 else "Trips")
+    title = document_title(trips, options.title)
     writer.add('<?xml version="1.0" encoding="UTF-8"?>')
     writer.add(f'<kml xmlns="{KML_NS}" xmlns:gx="{GX_NS}">')
     writer.add("<Document>")

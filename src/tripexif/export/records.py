@@ -215,6 +215,15 @@ def trips_of(itinerary: Itinerary, home: bool = False) -> tuple[Trip, ...]:
     return (Trip(days[0].date, trip_title(days, countries), days, (), tuple(countries)),)
 
 
+def document_title(trips: tuple[Trip, ...], title: str | None = None) -> str:
+    """A file's title: ``title`` when given, else the one trip's, "Trips" for several."""
+    if title:
+        return title
+    if len(trips) == 1:
+        return trips[0].title
+    return "Trips" if trips else "Trip"
+
+
 def trip_title(days: tuple[Day, ...], countries: list[str]) -> str:
     """"Japan: Kyoto, Nara, Osaka": the country (or countries) and the places with the
     most photos, up to four, in the order they were visited."""

@@ -21,6 +21,7 @@ from tripexif.export.geometry import day_colours, route, unwrap
 from tripexif.export.markdown import left_out, stop_facts
 from tripexif.export.records import (
     distance_text,
+    document_title,
     local_day_title,
     nearby_texts,
     night_text,
@@ -187,7 +188,7 @@ def to_report(itinerary: Itinerary, options: Options | None = None) -> str:
     trips = trips_of(itinerary)
     colours = dict(zip((d.date for d in itinerary.days), day_colours(len(itinerary.days)),
                        strict=True))
-    title = options.title or (trips[0].title if len(trips) == 1 else "Trips")
+    title = document_title(trips, options.title)
     body = [_trip_html(trip, colours, options, options.title if len(trips) == 1 else None)
             for trip in trips] or ["<h1>" + _h(title) + "</h1><p>No located photos.</p>"]
     body += [f'<p class="missing">{_h(note)}</p>' for note in left_out(itinerary)]
