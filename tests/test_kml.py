@@ -191,3 +191,10 @@ def test_no_photos_is_still_a_valid_document():
     root = valid(to_kml(Itinerary(())))
     assert root.findtext("k:Document/k:name", namespaces=NS) == "Trip"
     assert zipfile.ZipFile(io.BytesIO(to_kmz(Itinerary(())))).namelist() == ["doc.kml"]
+
+
+def test_trip_ids_become_valid_xml_ids():
+    itinerary = built.japan()
+    trip = itinerary.trips[0]._replace(id="Japan 2025: spring")
+    root = valid(to_kml(itinerary._replace(trips=(trip,))))
+    assert root.find("k:Document/k:Folder", NS).get("id") == "trip-Japan-2025--spring"

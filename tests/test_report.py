@@ -163,3 +163,14 @@ def test_days_at_home_are_left_out_and_said_so():
 def test_no_photos_says_so():
     assert to_markdown(Itinerary(())) == "# Trip\n\nNo located photos.\n"
     assert "<h1>Trip</h1><p>No located photos.</p>" in to_report(Itinerary(()))
+
+
+def test_report_thumbnails_from_exif(run, corpus, tmp_path):
+    report = tmp_path / "trip.report.html"
+    folder = corpus / "exif-samples" / "jpg" / "gps"
+    assert run("scan", str(folder), "-o", str(report), "--thumbnails", "--no-cache",
+               "-q").exit_code == 0
+    assert report.read_text().count('src="data:image/jpeg;base64,/9j/') >= 2
+    plain = tmp_path / "plain.report.html"
+    assert run("scan", str(folder), "-o", str(plain), "--no-cache", "-q").exit_code == 0
+    assert "data:image/jpeg" not in plain.read_text()

@@ -68,6 +68,13 @@ def _coordinates(points: list[tuple[float, float]] | tuple[tuple[float, float], 
     return " ".join(f"{round(_lon(lon), 7)},{round(lat, 7)}" for lat, lon in points)
 
 
+def _xml_id(text: str) -> str:
+    """An XML ID (what kml's ``id`` attributes are): letters, digits, ``-_.`` only."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", text)
+
+
 def _utc(moment: datetime) -> str | None:
     if moment.tzinfo is None:
         return None  # floating: no instant to put on the time slider
@@ -176,7 +183,7 @@ def kml_document(itinerary: Itinerary, options: Options,
     writer.add(f"<description>{_text(_html(f'Made by tripexif {__version__}'))}</description>")
     _styles(writer, colours)
     for trip in trips:
-        writer.add(f"<Folder id={quoteattr('trip-' + trip.id)}>")
+        writer.add(f"<Folder id={quoteattr(_xml_id('trip-' + trip.id))}>")
         writer.add(f"<name>{_text(trip.title)}</name>")
         writer.add(f"<description>{_text(_html(trip_summary_text(trip)))}</description>")
         for day in trip.days:
