@@ -68,7 +68,12 @@ def cli() -> None:
 
     Reads each photo's GPS position and capture time, works out the true instant and the
     local day, clusters photos into stops and names them. Nothing leaves your machine unless
-    you choose an online geocoder or --nearby."""
+    you choose an online geocoder or --nearby.
+
+    \b
+    Examples:
+      tripexif scan ~/Pictures/japan
+      tripexif map ~/Pictures/japan -o trip.html"""
 
 
 def time_settings(camera_tz: Sequence[tuple[str, str]],
