@@ -122,6 +122,11 @@ def test_map_command(run, tmp_path, make_photo):
     assert result.exit_code == 2 and "name it *.html" in result.stderr
     result = run("scan", str(tmp_path / "t"), "-o", str(tmp_path / "scan.html"))
     assert result.exit_code == 0 and "leaflet" in (tmp_path / "scan.html").read_text().lower()
+    result = run("map", str(tmp_path / "t"), "-o", str(out), "--title", "Kyoto <b>spring</b>")
+    page = out.read_text()
+    assert "<title>Kyoto &lt;b&gt;spring&lt;/b&gt;</title>" in page
+    data = json.loads(page.split('id="trip-data">', 1)[1].split("</script>", 1)[0])
+    assert data["title"] == "Kyoto <b>spring</b>"  # shown by textContent, as text
 
 
 def test_thumbnails_come_from_exif_only_when_asked(run, corpus, tmp_path):
