@@ -11,7 +11,20 @@ from rich.text import Text
 
 from tripexif.export import Options, get
 from tripexif.export.records import text_path
-from tripexif.export.table import _cell_lines, photo_note, rendered, short_time, shown, zone_label
+from tripexif.export.table import (
+    _cell_lines,
+    _console,
+    _paths_whole,
+    photo_cells,
+    photo_note,
+    photo_records,
+    photos_frame,
+    rendered,
+    short_time,
+    shown,
+    streamed_table,
+    zone_label,
+)
 from tripexif.model import Photo
 
 TOKYO = timezone(timedelta(hours=9))
@@ -19,6 +32,29 @@ TOKYO = timezone(timedelta(hours=9))
 
 def before(console, photos):
     """The `photos` table as tripexif drew it before it was streamed: all rows through rich."""
+    before_table(console, photos)
+    located = sum(1 for p in photos if p.located)
+    errors = sum(1 for p in photos if p.error)
+    console.print(f"{len(photos)} files, {located} with GPS, {errors} unreadable")
+
+
+def expected(photos, width):
+    """The table as rich draws it, when each file name fits whole in its column; else (a
+    name would be folded across lines) the records: each name whole on its own line."""
+    drawn = rendered(before, photos, Options(width=width))
+    rows = [photo_cells(p) for p in photos]
+    if _paths_whole(drawn, rows):
+        return drawn
+    return photo_records(rows) + drawn.splitlines(keepends=True)[-1]
+
+
+def streamed(photos, width):
+    """The table alone, streamed (as photos_text draws it before choosing the layout)."""
+    console = _console(Options(width=width))
+    return streamed_table(console, photos_frame, [photo_cells(p) for p in photos])
+
+
+def before_table(console, photos):
     from rich.table import Table
 
     table = Table(show_edge=False, header_style="bold")
@@ -31,9 +67,6 @@ def before(console, photos):
             shown(p.camera), shown(photo_note(p)),
         )
     console.print(table)
-    located = sum(1 for p in photos if p.located)
-    errors = sum(1 for p in photos if p.error)
-    console.print(f"{len(photos)} files, {located} with GPS, {errors} unreadable")
 
 
 def photo(i, path=None, **fields):
@@ -66,22 +99,24 @@ def table(photos, width):
 @pytest.mark.parametrize("width", [200, 160, 120, 80, 50])
 def test_three_rows_are_drawn_as_before(width):
     photos = [varied(7)[n] for n in (1, 3, 2)]
-    assert table(photos, width) == rendered(before, photos, Options(width=width))
+    assert streamed(photos, width) == rendered(before_table, photos, Options(width=width))
+    assert table(photos, width) == expected(photos, width)
 
 
 def test_three_rows_on_a_colour_terminal_as_before(monkeypatch):
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     photos = varied(3)
-    drawn = table(photos, 100)
+    drawn = table(photos, 200)
     assert "\x1b[1m" in drawn  # the header is bold
-    assert drawn == rendered(before, photos, Options(width=100))
+    assert drawn == rendered(before, photos, Options(width=200)) == expected(photos, 200)
 
 
 @pytest.mark.parametrize("width", [220, 90])
 def test_hundreds_of_varied_rows_are_drawn_as_before(width):
     photos = varied(350)
-    assert table(photos, width) == rendered(before, photos, Options(width=width))
+    assert streamed(photos, width) == rendered(before_table, photos, Options(width=width))
+    assert table(photos, width) == expected(photos, width)
 
 
 def test_two_thousand_rows_have_one_header_and_every_row():
@@ -96,7 +131,7 @@ def test_two_thousand_rows_have_one_header_and_every_row():
     assert body[1999].split() == [
         "trip/IMG_01999.JPG", "│", "2025-04-12", "02:13:00", "│", "Asia/Tokyo", "(+09:00)", "│",
         "offset_tag", "│", "36.999000", "│", "137.699000", "│", "Apple", "iPhone", "15", "│"]
-    assert lines[-1] == "2000 files, 2000 with GPS, 0 unreadable"
+    assert lines[-1] == "2,000 files, 2,000 with GPS, 0 unreadable"
 
 
 def test_rich_lays_out_only_a_sample_of_the_rows(monkeypatch):

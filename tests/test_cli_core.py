@@ -106,7 +106,8 @@ def test_map_names_photos_by_file_name_unless_full_paths(run, trip):
     def files(*extra):
         page = run("map", str(trip), "-o", "-", *extra).stdout
         blob = page.split('id="trip-data">', 1)[1].split("</script>", 1)[0]
-        return [f for day in json.loads(blob)["days"] for p in day["points"] for f in p["files"]]
+        return [f["name"] for day in json.loads(blob)["days"] for p in day["points"]
+                for f in p["files"]]
 
     assert files() == ["a0.jpg", "a1.jpg", "a2.jpg", "b0.jpg", "b1.jpg"]
     assert str(trip) not in run("map", str(trip), "-o", "-").stdout
@@ -121,7 +122,8 @@ def test_json_keeps_paths_as_given(run, trip):
 # --- the exporter registry ----------------------------------------------------------------
 
 def test_registry_feeds_choices_extensions_and_dispatch(run, trip):
-    assert export.names("scan") == ["table", "csv", "geojson", "gpx", "html", "json"]
+    assert export.names("scan") == ["table", "csv", "geojson", "gpx", "html", "json", "kml",
+                                    "kmz", "md", "report"]
     assert export.names("photos") == ["table", "json", "jsonl", "csv"]
     assert export.names("where") == ["table", "json"]
     assert export.names("map") == ["html"]

@@ -119,7 +119,7 @@ def test_where_exits_1_when_nothing_could_be_read(run, trip):
     (["where", "kyoto.jpg", "--geocoder", "bogus"],
      "Invalid value for '--geocoder': unknown geocoder 'bogus'; valid: offline, none"),
     (["scan", "--max-gap", "soon"], "Invalid value for '--max-gap': 'soon' is not a duration"),
-    (["scan", "-f", "kml"], "Invalid value for '-f' / '--format': 'kml' is not one of table"),
+    (["scan", "-f", "shp"], "Invalid value for '-f' / '--format': 'shp' is not one of table"),
     (["scan", "--geocoder", "nominatim", "--geocoder-option", "timeout=abc"],
      "Invalid value for '--geocoder-option': timeout wants a number of seconds above 0, "
      "got 'abc'"),

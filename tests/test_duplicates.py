@@ -361,4 +361,4 @@ def test_gpx_waypoint_and_map_count_shots(run, trip):
     assert gpx.waypoints[0].description.endswith(", 2 photos")
     page = run("map", "--geocoder", "none", "-q", "t", "-o", "-").stdout
     blob = json.loads(page.split('id="trip-data">', 1)[1].split("</script>", 1)[0])
-    assert blob["days"][0]["points"][0]["photos"] == 2
+    assert blob["days"][0]["points"][0]["photos"] == "2 photos"

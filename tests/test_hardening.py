@@ -57,7 +57,7 @@ def evil_trip(tmp_path):
 
 def test_csv_cells_are_quoted_and_formulas_neutralised(evil_trip):
     rows = list(csv.reader(io.StringIO(to_csv(evil_trip))))
-    assert len(rows) == 2 and len(rows[1]) == 11
+    assert len(rows) == 2 and len(rows[1]) == 16
     place = rows[1][9]
     assert place == "'" + EVIL_PLACE.display
     for row in rows:

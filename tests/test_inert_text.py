@@ -138,7 +138,7 @@ def test_scan_html_map(run, evil):
     assert_inert(data)
     [point] = json.loads(data)["days"][0]["points"]
     assert point["place"] == PLACE_SHOWN  # shown as text by the page: visibly escaped
-    assert sorted(point["files"]) == sorted(SHOWN)
+    assert sorted(f["name"] for f in point["files"]) == sorted(SHOWN)
     assert_inert(page)
 
 

@@ -154,6 +154,28 @@ def test_a_hop_across_days_apart_is_no_ferry():
     assert ground_mode(helsinki, tallinn, km, 40 * 3600, sea)[0] == "ferry"
 
 
+def _later(lat, lon, hours):
+    """A stop ``hours`` after midnight of _stop's day (beyond a day too)."""
+    moment = datetime(2024, 4, 27, tzinfo=ZoneInfo("Europe/Helsinki")) + timedelta(hours=hours)
+    return _stop(lat, lon, 0)._replace(arrival=moment, departure=moment)
+
+
+def test_a_long_crossing_of_open_sea_faster_than_a_ship_was_flown():
+    """Suva in the afternoon, Apia the next morning (1,150 km at ~60 km/h door to door: no
+    road, and no ship that fast): a flight; Helsinki to Stockholm overnight at a ship's
+    pace: no flight."""
+    sea = Sea()
+    suva, apia = _stop(-18.1416, 178.4419, 13), _later(-13.8333, -171.7667, 33)
+    [leg] = legs([suva, apia], {}, sea)
+    assert leg.mode == "flight" and "at open sea at" in leg.evidence
+    assert leg.evidence.endswith("faster than a ship") and len(leg.path) > 2  # an arc
+    [days] = legs([suva, _later(-13.8333, -171.7667, 13 + 24 * 5)], {}, sea)
+    assert days.mode == "flight" and days.evidence.endswith("no road crosses it")
+    helsinki, stockholm = _stop(60.1640, 24.9560, 17), _later(59.3293, 18.0686, 34)
+    [overnight] = legs([helsinki, stockholm], {}, sea)
+    assert overnight.mode != "flight"  # a ship's pace (the line is mostly islands and coast)
+
+
 def test_a_gps_glitch_is_not_a_flight(tmp_path):
     """One photo placed 600 km away between two taken 20 minutes either side of it in
     Kyoto: no plane goes 1,800 km/h; the glitch stays a place and its legs say what is

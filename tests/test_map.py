@@ -75,17 +75,22 @@ def test_map_in_a_real_browser(itinerary, tmp_path):
 
             page.route("**/*", block)
             page.goto(page_file.as_uri())
-            page.wait_for_selector(".stop-marker")
+            page.wait_for_function("window.tripMap !== undefined")
             assert errors == []
-            assert page.locator(".stop-marker").count() == 4
+            # each place's two stops (one a day, at the same spot) are one cluster
+            assert page.locator(".stop-cluster").count() == 2
+            assert page.locator(".stop-marker").count() == 0
             assert page.locator("path.waypoint-dot").count() == 1
             assert page.locator("path.trip-route").count() == 2
+            assert page.locator("path.trip-travel").count() == 1  # evening to next morning
             assert all(u.startswith("https://tile.openstreetmap.org/") for u in blocked)
             # the legend hides a day (day 2's markers sit on top of day 1's)
-            page.locator(".legend input").nth(1).uncheck()
+            page.locator('.legend input[data-day="2025-04-03"]').uncheck()
             assert page.locator(".stop-marker").count() == 2
+            assert page.locator(".stop-cluster").count() == 0
             assert page.locator("path.trip-route").count() == 1
-            page.locator(".stop-marker").nth(1).click()
+            assert page.locator("path.trip-travel").count() == 0
+            page.locator(".stop-marker", has_text="2").click()
             popup = page.locator(".leaflet-popup-content")
             popup.wait_for()
             text = popup.inner_text()
@@ -94,8 +99,8 @@ def test_map_in_a_real_browser(itinerary, tmp_path):
             assert page.locator(".leaflet-popup-content img").count() == 0
             assert "OpenStreetMap contributors" in page.locator(
                 ".leaflet-control-attribution").inner_text()
-            page.locator(".legend input").nth(1).check()
-            assert page.locator(".stop-marker").count() == 4
+            page.locator('.legend input[data-day="2025-04-03"]').check()
+            assert page.locator(".stop-cluster").count() == 2
             assert errors == []
         finally:
             browser.close()
@@ -117,6 +122,11 @@ def test_map_command(run, tmp_path, make_photo):
     assert result.exit_code == 2 and "name it *.html" in result.stderr
     result = run("scan", str(tmp_path / "t"), "-o", str(tmp_path / "scan.html"))
     assert result.exit_code == 0 and "leaflet" in (tmp_path / "scan.html").read_text().lower()
+    result = run("map", str(tmp_path / "t"), "-o", str(out), "--title", "Kyoto <b>spring</b>")
+    page = out.read_text()
+    assert "<title>Kyoto &lt;b&gt;spring&lt;/b&gt;</title>" in page
+    data = json.loads(page.split('id="trip-data">', 1)[1].split("</script>", 1)[0])
+    assert data["title"] == "Kyoto <b>spring</b>"  # shown by textContent, as text
 
 
 def test_thumbnails_come_from_exif_only_when_asked(run, corpus, tmp_path):
@@ -138,3 +148,53 @@ def test_progress_can_be_forced(run, tmp_path, make_photo):
     result = run("photos", str(tmp_path / "t"), "--progress", "-f", "json")
     assert result.exit_code == 0
     json.loads(result.stdout)  # stdout stays clean data
+
+
+def test_map_data_follows_trips_legs_nights_and_placed_photos():
+    from tripexif.export.html_map import map_data
+    from tripexif.model import Itinerary, Trip
+
+    import built
+
+    pacific = built.pacific()
+    fiji, samoa = pacific.days
+    flight = built.flight_leg(fiji.stops[-1], samoa.stops[0])
+    trips = (Trip("2025-06-01", "Fiji", (fiji,)), Trip("2025-06-02", "Samoa", (samoa,)))
+    japan = built.japan()
+    data = map_data(japan)
+    assert [t["title"] for t in data["trips"]] == ["Japan: Kyoto, Nara"]
+    assert data["days"][0]["night"] == "Gion, Kyoto, Japan"
+    points = data["days"][1]["points"]
+    assert points[1]["photos"] == "12 photos (3 placed)" and points[1]["placed"] == 0.25
+    assert points[0]["files"][0]["href"] == "trip/p2025-04-03-1-0.jpg"
+    assert data["days"][0]["points"][0]["distance"] is None  # the trip's first stop
+    # a flight leg of the trips stage is drawn along its own arc, across ±180 unwrapped
+    one = Trip("2025-06-01", "Fiji and Samoa", (fiji, samoa), (flight,))
+    data = map_data(Itinerary(pacific.days, trips=(one,)))
+    travel = data["days"][1]["travel"]
+    assert [t["mode"] for t in travel] == ["flight"] and len(travel[0]["path"]) == len(
+        flight.path)
+    lons = [lon for _, lon in travel[0]["path"]]
+    assert all(abs(b - a) < 10 for a, b in zip(lons, lons[1:], strict=False))
+    samoa_lon = data["days"][1]["points"][0]["lon"]
+    assert abs(lons[-1] - samoa_lon) < 1e-6 and abs(samoa_lon - lons[0]) < 20
+    # two trips: two entries in the legend, each with its day
+    data = map_data(Itinerary(pacific.days, trips=trips))
+    assert [(t["title"], t["days"]) for t in data["trips"]] == [("Fiji", [0]), ("Samoa", [1])]
+    assert data["title"] == "Trips" and data["summary"].startswith("2 trips · 2 days")
+
+
+def test_days_at_home_are_on_the_map_without_travel_between_them():
+    from tripexif.export.html_map import map_data
+    from tripexif.export.kml import to_kml
+    from tripexif.model import Itinerary
+
+    import built
+
+    japan = built.japan()
+    fiji, samoa = built.pacific().days  # trip None: days at home
+    data = map_data(Itinerary(japan.days + (fiji, samoa), trips=japan.trips))
+    assert [t["title"] for t in data["trips"]] == ["Japan: Kyoto, Nara", "At home"]
+    assert [d["travel"] for d in data["days"][2:]] == [[], []]
+    assert len({d["colour"] for d in data["days"]}) == 4
+    assert "<name>At home</name>" in to_kml(Itinerary(japan.days + (fiji,), trips=japan.trips))

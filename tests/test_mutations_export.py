@@ -151,7 +151,7 @@ def test_script_closers_in_place_and_file_names_stay_data(tmp_path):
     assert "<!--" not in page
     point = _trip_data(page)["days"][0]["points"][0]
     assert point["place"] == EVIL_PLACE.display
-    assert sorted(f.rsplit("/", 1)[-1] for f in point["files"]) == sorted(names)
+    assert sorted(f["name"].rsplit("/", 1)[-1] for f in point["files"]) == sorted(names)
 
 
 # --- stderr: progress and warnings -----------------------------------------------------------

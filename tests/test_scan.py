@@ -165,10 +165,13 @@ def test_gpx_parses_and_validates_against_the_schema(run, tmp_path):
 def test_csv_rows(run, tmp_path):
     result = run("scan", "-f", "csv", str(_small_trip(tmp_path / "t")))
     lines = result.stdout.splitlines()
-    assert lines[0] == "day,index,kind,arrival,departure,timezone,lat,lon,photos,place,country_code"
+    assert lines[0] == ("day,index,kind,arrival,departure,timezone,lat,lon,photos,place,"
+                        "country_code,distance_km,trip,nearby,stop,placed")
     assert lines[1] == ("2025-08-01,1,stop,2025-08-01T10:00:00+02:00,2025-08-01T10:30:00+02:00,"
-                        "Europe/Rome,41.8902,12.4922,2,\"Campitelli, Rome, Lazio, Italy\",IT")
-    assert lines[2].startswith("2025-08-01,1,waypoint,")
+                        "Europe/Rome,41.8902,12.4922,2,\"Campitelli, Rome, Lazio, Italy\",IT,"
+                        "0.0,2025-08-01,,1,0")
+    # one sequence for the day's stops and waypoints; a waypoint has no stop number
+    assert lines[2].startswith("2025-08-01,2,waypoint,") and lines[2].endswith(",,0")
 
 
 def test_table_has_a_section_per_day_and_the_summary(run, tmp_path):

@@ -23,6 +23,7 @@ from tripexif.cli.params import (
     given,
     nearby_options,
     placement_options,
+    presentation_options,
     share_options,
     trip_options,
 )
@@ -70,7 +71,12 @@ def cli() -> None:
 
     Reads each photo's GPS position and capture time, works out the true instant and the
     local day, clusters photos into stops and names them. Nothing leaves your machine unless
-    you choose an online geocoder or --nearby."""
+    you choose an online geocoder or --nearby.
+
+    \b
+    Examples:
+      tripexif scan ~/Pictures/japan
+      tripexif map ~/Pictures/japan -o trip.html"""
 
 
 def time_settings(camera_tz: Sequence[tuple[str, str]],
@@ -123,11 +129,29 @@ def emit(ctx: Context, fmt: Format, value: Any, options: Options, arguments: lis
 def export_options(ctx: Context, **settings: Any) -> Options:
     from tripexif.export import Options
 
+    if ctx.target is not None and ctx.target.kind == "file":  # photo links relative to it
+        settings.setdefault("base", os.path.dirname(ctx.target.path))
     return Options(width=ctx.table_width(), **settings)
 
 
+def thumbnail_reader(thumbnails: bool) -> Callable[[str], bytes | None] | None:
+    """The EXIF thumbnail reader with --thumbnails, else None."""
+    if not thumbnails:
+        return None
+    from tripexif.reading.thumbnails import embedded_thumbnail
+
+    return embedded_thumbnail
+
+
+def refuse_binary_on_terminal(fmt: Format, output: str | None) -> None:
+    """A binary format (KMZ) is never written to a terminal."""
+    if fmt.binary and (output is None or output == "-") and sys.stdout.isatty():
+        raise UsageError(f"{fmt.name} is a binary file: write it with -o trip.{fmt.name} "
+                         f"(or redirect it: > trip.{fmt.name})")
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, type=PATHS)
+@click.argument("paths", nargs=-1, type=PATHS, metavar="[PATH]...")
 @format_option("photos")
 @placement_options
 @common_options
@@ -140,7 +164,13 @@ def photos(paths: tuple[str, ...], fmt: str | None, track: tuple[str, ...],
            progress: bool | None) -> None:
     """One record per photo or video: position, times, camera, or why it could not be read.
 
-    A photo without GPS is placed by --track logs and the other photos (gps_source)."""
+    A photo without GPS is placed by --track logs and the other photos (gps_source).
+
+    \b
+    Examples:
+      tripexif photos ~/Pictures/japan
+      tripexif photos ~/Pictures/japan -f csv -o photos.csv --track day.gpx
+      find . -name '*.HEIC' -print0 | tripexif photos -0 -"""
     from tripexif import export
     from tripexif.cli.placing import placing
 
@@ -179,7 +209,7 @@ def online_budget_for(seconds: float, geocoder: str, nearby: bool = False) -> An
 
 
 @cli.command()
-@click.argument("photo_paths", nargs=-1, required=True, type=PATHS)
+@click.argument("photo_paths", nargs=-1, required=True, type=PATHS, metavar="PHOTO...")
 @format_option("where")
 @geocoder_options
 @common_options
@@ -192,7 +222,13 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
           jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """Where and when each PHOTO was taken, with a link to the spot on OpenStreetMap.
 
-    Says plainly when a photo has no GPS position. Exits 1 when no photo could be read."""
+    Says plainly when a photo has no GPS position. Exits 1 when no photo could be read.
+
+    \b
+    Examples:
+      tripexif where IMG_0001.JPG
+      tripexif where *.HEIC -f json --geocoder nominatim \\
+          --geocoder-option user_agent=me@example.org"""
     from tripexif import export
     from tripexif.export.where import answers
 
@@ -266,13 +302,14 @@ def clustering_settings(stop_radius: float, max_gap: timedelta, min_stop_photos:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=PATHS)
+@click.argument("paths", nargs=-1, type=PATHS, metavar="[PATH]...")
 @format_option("scan")
 @trip_options
 @cluster_options
 @placement_options
 @geocoder_options
 @nearby_options
+@presentation_options
 @share_options
 @common_options
 @handle_errors
@@ -282,15 +319,24 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
          geocoder_option: tuple[tuple[str, str], ...],
          language: str | None, online_budget: float, nearby: bool, nearby_count: int,
          nearby_radius: int,
-         overpass_url: str | None, full_paths: bool, output: str | None, null: bool,
+         overpass_url: str | None, thumbnails: bool, title: str | None, full_paths: bool,
+         output: str | None, null: bool,
          camera_tz: tuple[tuple[str, str], ...], clock_offset: tuple[tuple[str, Any], ...],
          default_tz: str | None, jobs: int | None, no_cache: bool, quiet: bool,
          progress: bool | None, trip_choice: Any) -> None:
     """The itinerary: local days, the stops of each day, and their place names; a library
-    is split into trips away from home (--trip, --from, --to to show some of them)."""
+    is split into trips away from home (--trip, --from, --to to show some of them).
+
+    \b
+    Examples:
+      tripexif scan ~/Pictures/japan
+      tripexif scan ~/Pictures --trip 2024-04-03 -o trip.kml   # Google Earth, My Maps
+      tripexif scan ~/Pictures/japan -f md | less         # the day-by-day report
+      tripexif scan ~/Pictures/japan -o trip.report.html --thumbnails   # printable"""
     from tripexif import export
 
     chosen = export.choose("scan", output, fmt, "table")
+    refuse_binary_on_terminal(chosen, output)
     ctx = Context(quiet, progress, jobs, no_cache, output)
     trip_choice = home_days(ctx, trip_choice, hidden=chosen.name == "table")
     budget = online_budget_for(online_budget, geocoder, nearby)
@@ -312,37 +358,42 @@ def scan(paths: tuple[str, ...], fmt: str | None, stop_radius: float, max_gap: t
         ctx, paths, null, time_settings(camera_tz, clock_offset, default_tz),
         clustering, coder, finder, keep_duplicates,
         placing(ctx, track, max_interpolation, max_extrapolation, clustering), trip_choice)
-    emit(ctx, chosen, itinerary, export_options(ctx, full_paths=full_paths), arguments,
-         photoset)
+    options = export_options(ctx, full_paths=full_paths, thumbnail=thumbnail_reader(thumbnails),
+                             title=title)
+    emit(ctx, chosen, itinerary, options, arguments, photoset)
 
 
 @cli.command("map")
-@click.argument("paths", nargs=-1, type=PATHS)
+@click.argument("paths", nargs=-1, type=PATHS, metavar="[PATH]...")
 @click.option("--tiles", default=None, metavar="URL",
               help="Tile URL template (default: OpenStreetMap's standard tiles).")
 @click.option("--tiles-attribution", default=None, metavar="TEXT",
               help="Attribution the tile provider requires (shown on the map).")
-@click.option("--thumbnails", is_flag=True,
-              help="Show the photos' small embedded EXIF thumbnails in popups (off by default: "
-                   "they put your pictures in the file).")
 @trip_options
 @cluster_options
 @placement_options
 @geocoder_options
+@presentation_options
 @share_options
 @common_options
 @handle_errors
 def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: str | None,
-                thumbnails: bool, stop_radius: float, max_gap: timedelta,
+                stop_radius: float, max_gap: timedelta,
                 min_stop_photos: int, keep_duplicates: bool, track: tuple[str, ...],
                 max_interpolation: timedelta, max_extrapolation: timedelta, geocoder: str,
                 geocoder_option: tuple[tuple[str, str], ...], language: str | None,
-                online_budget: float, full_paths: bool, output: str | None, null: bool,
+                online_budget: float, thumbnails: bool, title: str | None, full_paths: bool,
+                output: str | None, null: bool,
                 camera_tz: tuple[tuple[str, str], ...],
                 clock_offset: tuple[tuple[str, Any], ...], default_tz: str | None,
                 jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None,
                 trip_choice: Any) -> None:
-    """The trip on an interactive map: one HTML file that opens from disk (-o trip.html)."""
+    """The trip on an interactive map: one HTML file that opens from disk (-o trip.html).
+
+    \b
+    Examples:
+      tripexif map ~/Pictures/japan -o trip.html
+      tripexif map ~/Pictures/japan -o trip.html --thumbnails --title 'Spring in Kansai'"""
     from tripexif import export
 
     if output is None and sys.stdout.isatty():
@@ -364,13 +415,9 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
         clustering, coder, keep_duplicates=keep_duplicates,
         place=placing(ctx, track, max_interpolation, max_extrapolation, clustering),
         trip_choice=trip_choice)
-    thumbnail: Callable[[str], bytes | None] | None = None
-    if thumbnails:
-        from tripexif.reading.thumbnails import embedded_thumbnail
-
-        thumbnail = embedded_thumbnail
     options = export_options(ctx, full_paths=full_paths, tiles=tiles,
-                             attribution=tiles_attribution, thumbnail=thumbnail)
+                             attribution=tiles_attribution,
+                             thumbnail=thumbnail_reader(thumbnails), title=title)
     emit(ctx, chosen, itinerary, options, arguments, photoset)
 
 
@@ -382,7 +429,12 @@ def map_command(paths: tuple[str, ...], tiles: str | None, tiles_attribution: st
               help="Drop the scan index's records of files that no longer exist, and compact it.")
 @handle_errors
 def cache(clear: bool, vacuum: bool) -> None:
-    """Show where tripexif keeps its cache (scan index, place-name index) and its size."""
+    """Show where tripexif keeps its cache (scan index, place-name index) and its size.
+
+    \b
+    Examples:
+      tripexif cache
+      tripexif cache --vacuum"""
     import sqlite3
 
     from tripexif.errors import TripexifError

@@ -106,7 +106,7 @@ class Context:
             return max(shutil.get_terminal_size((PIPED_WIDTH, 24)).columns, PIPED_WIDTH)
         return None
 
-    def emit(self, text: str, inputs: list[str], walked: list[str]) -> None:
+    def emit(self, text: str | bytes, inputs: list[str], walked: list[str]) -> None:
         """The result to -o's target (after refusing to write over what was read), or to
         standard output."""
         if self.target is None:

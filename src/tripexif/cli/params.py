@@ -157,7 +157,15 @@ def _apply(func: F, options: list[Callable[[F], F]]) -> F:
 
 def format_option(command: str) -> Callable[[F], F]:
     return click.option("-f", "--format", "fmt", type=FormatName(command),
-                        help="Output format (default: table, or from -o's extension).")
+                        help="Output format (default: table, or from -o's extension"
+                             + _EXTENSION_HINTS.get(command, "") + ").")
+
+
+_EXTENSION_HINTS = {
+    "scan": ": -o trip.kml is kml; trip.html is the map, trip.report.html the report",
+    "photos": ": -o photos.csv is csv, photos.jsonl jsonl",
+    "where": ": -o where.json is json",
+}
 
 
 def common_options(func: F) -> F:
@@ -176,7 +184,7 @@ def common_options(func: F) -> F:
                           "Repeatable."),
         click.option("--default-tz", type=Zone(), metavar="ZONE",
                      help="Zone for photos whose zone cannot be worked out."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
                      help="Processes reading files (default: usable CPUs)."),
         click.option("--no-cache", is_flag=True,
                      help="Read every file again; do not use or update the scan index."),
@@ -245,6 +253,19 @@ def share_options(func: F) -> F:
     return click.option("--full-paths", is_flag=True,
                         help="In files people share (GPX, the HTML map), name photos by their "
                              "full path instead of their file name.")(func)
+
+
+def presentation_options(func: F) -> F:
+    """--thumbnails and --title, for what people look at (map, KML/KMZ, the report)."""
+    return _apply(func, [
+        click.option("--thumbnails", is_flag=True,
+                     help="Put the photos' small embedded EXIF thumbnails in the map's popups, "
+                          "the KMZ and the report (off by default: they put your pictures "
+                          "in the file)."),
+        click.option("--title", metavar="TEXT", default=None,
+                     help="Title of the map, KML or report (default: the trip's, from its "
+                          "places)."),
+    ])
 
 
 def given(name: str) -> bool:

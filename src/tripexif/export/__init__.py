@@ -33,14 +33,18 @@ class Options(NamedTuple):
     attribution: str | None = None  # html: the tile provider's attribution
     thumbnail: Callable[[str], bytes | None] | None = None  # html: EXIF thumbnails
     title: str | None = None  # html: the page title
+    # where the output is written (a folder): links to photos are relative to it (None: the
+    # current folder, as for standard output)
+    base: str | None = None
 
 
 class Format(NamedTuple):
     name: str  # what -f takes
     takes: str  # ITINERARY | PHOTOS | WHERE
-    render: Callable[[Any, Options], str]
+    render: Callable[[Any, Options], str | bytes]  # bytes: a binary file (KMZ)
     extensions: tuple[str, ...] = ()  # -o FILE with one of these picks this format
     commands: tuple[str, ...] = ()  # the commands that offer it
+    binary: bool = False  # never written to a terminal
 
 
 @lru_cache(maxsize=1)
@@ -75,8 +79,12 @@ def choose(command: str, output: str | None, explicit: str | None, default: str)
         return get(command, explicit)
     if output and output != "-":
         extension = os.path.splitext(output)[1].lower()
-        for fmt in registry():
-            if command in fmt.commands and extension in fmt.extensions:
+        # the longest extension that ends the name: trip.report.html is the report, not the
+        # map that trip.html is
+        offered = [(ext, fmt) for fmt in registry() if command in fmt.commands
+                   for ext in fmt.extensions]
+        for ext, fmt in sorted(offered, key=lambda pair: -len(pair[0])):
+            if output.lower().endswith(ext):
                 return fmt
         if extension or not _stream(output):
             raise UsageError(f"cannot tell the format from {output!r}; add -f with one of: "

@@ -6,7 +6,14 @@ from datetime import datetime, timezone
 
 from tripexif import __version__
 from tripexif.export import ITINERARY, Format
-from tripexif.export.records import clock_span, shared_name, to_ms
+from tripexif.export.records import (
+    clock_span,
+    document_title,
+    photo_count_text,
+    shared_name,
+    to_ms,
+    trips_of,
+)
 from tripexif.export.textsafe import XML_KEEPS, inert
 from tripexif.model import Itinerary, Stop
 
@@ -20,8 +27,7 @@ def _xml_text(text: str) -> str:
 def _time_range(stop: Stop) -> str:
     text = f"{stop.arrival:%Y-%m-%d} {clock_span(stop)}"
     zone = f" {stop.timezone}" if stop.timezone else ""
-    count = stop.shots
-    return f"{text}{zone}, {count} photo{'s' if count != 1 else ''}"
+    return f"{text}{zone}, {photo_count_text(stop)}"
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -30,16 +36,32 @@ def _utc(moment: datetime | None) -> datetime | None:
     return to_ms(moment.astimezone(timezone.utc))
 
 
-def to_gpx(itinerary: Itinerary, full_paths: bool = False) -> str:
-    """GPX 1.1; track points are named after their photo's file (its path with ``full_paths``)."""
+def waypoint_names(stops: list[Stop]) -> list[str]:
+    """The stops' waypoint names, unique within the day: the place, and where a place
+    names two stops of one day, "Kyoto, Kyoto, Japan (stop 2)"."""
+    names = [_xml_text(s.place.display) if s.place else f"Stop {s.index} of {s.day}"
+             for s in stops]
+    counts: dict[tuple[str, str], int] = {}
+    for stop, name in zip(stops, names, strict=True):
+        counts[stop.day, name] = counts.get((stop.day, name), 0) + 1
+    return [f"{name} (stop {stop.index})" if counts[stop.day, name] > 1 else name
+            for stop, name in zip(stops, names, strict=True)]
+
+
+def to_gpx(itinerary: Itinerary, full_paths: bool = False, title: str | None = None) -> str:
+    """GPX 1.1; track points are named after their photo's file (its path with ``full_paths``).
+    ``<metadata>`` holds the trip's title, the last photo's instant (so the same photos make
+    the same file) and the bounds of every point."""
     import gpxpy.gpx
 
     gpx = gpxpy.gpx.GPX()
     gpx.creator = f"tripexif {__version__}"
-    for stop in itinerary.stops:
-        if stop.kind != "stop":
-            continue
-        name = _xml_text(stop.place.display) if stop.place else f"Stop {stop.index} of {stop.day}"
+    trips = trips_of(itinerary)
+    gpx.name = _xml_text(document_title(trips, title))
+    instants = [t for t in (_utc(p.time_local) for d in itinerary.days for p in d.track) if t]
+    gpx.time = max(instants) if instants else None
+    stops = [s for s in itinerary.stops if s.kind == "stop"]
+    for stop, name in zip(stops, waypoint_names(stops), strict=True):
         gpx.waypoints.append(gpxpy.gpx.GPXWaypoint(
             latitude=round(stop.lat, 8), longitude=round(stop.lon, 8), time=_utc(stop.arrival),
             name=name, description=_xml_text(_time_range(stop)),
@@ -56,9 +78,17 @@ def to_gpx(itinerary: Itinerary, full_paths: bool = False) -> str:
             segment.points.append(point)
         track.segments.append(segment)
         gpx.tracks.append(track)
+    points = [(s.lat, s.lon) for s in stops] + [
+        (p.lat, p.lon) for d in itinerary.days for p in d.track
+        if p.lat is not None and p.lon is not None]
+    if points:
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        gpx.bounds = gpxpy.gpx.GPXBounds(round(min(lats), 8), round(max(lats), 8),
+                                         round(min(lons), 8), round(max(lons), 8))
     return gpx.to_xml(version="1.1")
 
 
 FORMATS = (Format("gpx", ITINERARY,
-                  lambda itinerary, options: to_gpx(itinerary, options.full_paths),
+                  lambda itinerary, options: to_gpx(itinerary, options.full_paths,
+                                                    options.title),
                   (".gpx",), ("scan",)),)

@@ -6,7 +6,7 @@ import os
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from tripexif.model import Home, Itinerary, Leg, Night, Photo, Place, Stop, Trip
+from tripexif.model import Day, Home, Itinerary, Leg, Night, Photo, Place, Stop, Trip
 
 PHOTO_FIELDS = (
     "path", "lat", "lon", "alt", "time_local", "time_utc", "timezone", "time_source",
@@ -296,3 +296,131 @@ def nights_text(trip: Trip) -> str:
         word = "night" if count == 1 else "nights"
         parts.append(f"{item['place'] or 'unknown'} {count} {word}")
     return ", ".join(parts)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """"1 file", "2 files", "1,234 files": the count with thousands separators."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+HOME_TRIP = "home"  # the id of the days at home, shown with the trips on maps and in KML
+
+
+def trips_of(itinerary: Itinerary, home: bool = False) -> tuple[Trip, ...]:
+    """The itinerary's trips; while no stage splits the days into trips (``trips`` empty),
+    one trip of all the days, its id the first date and its title from the places. With
+    ``home``, the days at home (in no trip) follow as one more, "At home" (id ``home``)."""
+    if itinerary.trips:
+        away = {day.date for trip in itinerary.trips for day in trip.days}
+        at_home = tuple(d for d in itinerary.days if d.date not in away)
+        if home and at_home:
+            return (*itinerary.trips, Trip(HOME_TRIP, "At home", at_home))
+        return itinerary.trips
+    if not itinerary.days:
+        return ()
+    days = itinerary.days
+    countries: list[str] = []
+    for stop in itinerary.stops:
+        country = stop.place.country if stop.place else None
+        if country and country not in countries:
+            countries.append(country)
+    return (Trip(days[0].date, trip_title(days, countries), days, (), tuple(countries)),)
+
+
+def document_title(trips: tuple[Trip, ...], title: str | None = None) -> str:
+    """A file's title: ``title`` when given, else the one trip's, "Trips" for several."""
+    if title:
+        return title
+    if len(trips) == 1:
+        return trips[0].title
+    return "Trips" if trips else "Trip"
+
+
+def trip_title(days: tuple[Day, ...], countries: list[str]) -> str:
+    """"Japan: Kyoto, Nara, Osaka": the country (or countries) and the places with the
+    most photos, up to four, in the order they were visited."""
+    weight: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for n, stop in enumerate(s for d in days for s in d.stops):
+        if stop.place and stop.place.name:
+            weight[stop.place.name] = weight.get(stop.place.name, 0) + len(stop.photos)
+            first.setdefault(stop.place.name, n)
+    top = sorted(sorted(weight, key=lambda name: -weight[name])[:4], key=first.__getitem__)
+    head = " & ".join(countries[:2]) + (" …" if len(countries) > 2 else "")
+    if top and head:
+        return f"{head}: {', '.join(top)}"
+    if top or head:
+        return head or ", ".join(top)
+    first_day, last_day = days[0].date, days[-1].date
+    return f"Trip of {first_day}" if first_day == last_day else f"Trip {first_day} to {last_day}"
+
+
+def trip_countries(trip: Trip) -> tuple[str, ...]:
+    """The trip's countries: those the trips stage found, else those of its stops' places."""
+    if trip.countries:
+        return trip.countries
+    seen: list[str] = []
+    for stop in trip.stops:
+        country = stop.place.country if stop.place else None
+        if country and country not in seen:
+            seen.append(country)
+    return tuple(seen)
+
+
+def distance_text(km: float) -> str:
+    """"1,234.5 km", "3.2 km", and under a kilometre in metres: "14 m" (0 m for none)."""
+    if km < 1.0:
+        return f"{round(km * 1000):,} m"
+    return f"{km:,.1f} km"
+
+
+def trip_summary_text(trip: Trip) -> str:
+    """"2024-04-03 to 2024-04-09 · 7 days · 6 nights · Japan · 412.3 km": one line."""
+    dates = trip.start if trip.start == trip.end else f"{trip.start} to {trip.end}"
+    parts = [dates, plural(len(trip.days), "day")]
+    if trip.nights:
+        parts.append(plural(trip.nights, "night"))
+    countries = trip_countries(trip)
+    if countries:
+        parts.append(", ".join(countries))
+    parts.append(distance_text(trip.distance_km))
+    parts.append(plural(sum(s.shots for s in trip.stops), "photo"))
+    return " · ".join(parts)
+
+
+def night_text(night: Night) -> str:
+    """"Gion, Kyoto" (the place), else its coordinates."""
+    if night.place is not None:
+        return night.place.display
+    return f"{night.lat:.5f}, {night.lon:.5f}"
+
+
+def nearby_texts(stop: Stop) -> list[str]:
+    """"Kiyomizu-dera (temple, 120 m)" for each nearby place fetched with --nearby."""
+    return [f"{p.name} ({p.category.replace('_', ' ')}, {p.distance_m:,} m)"
+            for p in stop.nearby or ()]
+
+
+def photo_count_text(stop: Stop) -> str:
+    """"12 photos", and the share tripexif placed (no GPS of their own): "12 photos (3
+    placed)"."""
+    text = plural(stop.shots, "photo")
+    return text + (f" ({stop.placed:,} placed)" if stop.placed else "")
+
+
+def photo_link(path: str, base: str | None = None) -> str:
+    """A relative URL from the folder ``base`` (the output's; None: the current folder) to
+    the photo, percent-encoded, so that a report or map saved beside the photos opens them
+    (``photos/IMG%201.jpg``). Bytes that are not UTF-8 are encoded as they are."""
+    from urllib.parse import quote
+
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(base or os.curdir))
+    if os.sep != "/":
+        relative = relative.replace(os.sep, "/")
+    return quote(relative.encode("utf-8", "surrogateescape"), safe="/")
+
+
+def local_day_title(date: str) -> str:
+    """"Thursday 3 April 2025" for "2025-04-03"."""
+    moment = datetime.fromisoformat(date)
+    return f"{moment:%A} {moment.day} {moment:%B %Y}"

@@ -9,9 +9,19 @@ from itertools import pairwise, zip_longest
 from typing import TYPE_CHECKING, Any
 
 from tripexif.export import ITINERARY, PHOTOS, WHERE, Format, Options
-from tripexif.export.records import clock_span, place_label, text_path
+from tripexif.export.records import (
+    clock_span,
+    distance_text,
+    local_day_title,
+    night_text,
+    place_label,
+    plural,
+    text_path,
+    trip_summary_text,
+    trips_of,
+)
 from tripexif.export.textsafe import inert
-from tripexif.model import Itinerary, Photo
+from tripexif.model import Day, Itinerary, Photo, Stop
 
 if TYPE_CHECKING:  # rich costs 20 ms to import: only when a table is drawn
     from rich.console import Console
@@ -81,12 +91,35 @@ def photos_text(photos: Sequence[Photo], options: Options) -> str:
     """The `photos` table and its summary line. Its rows are written as plain text in the
     widths rich gives the columns (rich laying out 50,000 rows cell by cell took 30 s)."""
     console = _console(options)
-    table = streamed_table(console, photos_frame, [photo_cells(p) for p in photos])
+    rows = [photo_cells(p) for p in photos]
+    table = streamed_table(console, photos_frame, rows)
+    if not _paths_whole(table, rows):
+        table = photo_records(rows)
     located = sum(1 for p in photos if p.located)
     errors = sum(1 for p in photos if p.error)
     with console.capture() as capture:
-        console.print(f"{len(photos)} files, {located} with GPS, {errors} unreadable")
+        console.print(f"{plural(len(photos), 'file')}, {located:,} with GPS, "
+                      f"{errors:,} unreadable")
     return table + capture.get()
+
+
+def _paths_whole(table: str, rows: Sequence[Sequence[str]]) -> bool:
+    """Whether every file name sits whole on one line of the table (never folded)."""
+    firsts = {line.split("│", 1)[0].strip() for line in table.splitlines()}
+    return all(row[0] in firsts for row in rows)
+
+
+def photo_records(rows: Sequence[Sequence[str]]) -> str:
+    """The `photos` table for a terminal too narrow for its file names: each file name whole
+    on its own line (so ``grep`` finds it), its other columns on an indented line below."""
+    header = "file\n    local time · zone · source · lat, lon · camera · note\n"
+    out = [header]
+    for row in rows:
+        path, local, zone, source, lat, lon, camera, note = row
+        where = f"{lat}, {lon}" if lat else "no position"
+        details = [local or "no time", zone, source, where, camera, note]
+        out.append(f"{path}\n    " + " · ".join(d for d in details if d) + "\n")
+    return "".join(out)
 
 
 _SGR = re.compile("\x1b\\[[0-9;]*m")
@@ -231,54 +264,88 @@ def where_text(console: Console, records: Sequence[dict[str, Any]]) -> None:
 
 
 def _km(value: float) -> str:
-    return f"{value:,.1f} km" if value >= 0.05 else "—"
+    """A day's or trip's distance: "1,234.5 km", "14 m"."""
+    return distance_text(value)
+
+
+def _stop_photos(stop: Stop) -> str:
+    """"12", and the share tripexif placed (no GPS of their own): "12 (3 placed)"."""
+    return f"{stop.shots:,}" + (f" ({stop.placed:,} placed)" if stop.placed else "")
 
 
 def itinerary_table(console: Console, itinerary: Itinerary) -> None:
-    """One section per local day, one row per stop; waypoints lighter; then the trip summary."""
-    from rich.table import Table
+    """One section per local day, one row per stop; waypoints lighter; the night; a heading
+    and a summary per trip when there are several; then the whole summary."""
     from rich.text import Text
 
+    trips = trips_of(itinerary)
+    trip_of = {trip.id: trip for trip in trips}
+    firsts = {id(t.stops[0]) for t in trips if t.stops}
+    current: str | None = None
     for day in itinerary.days:
-        moment = datetime.fromisoformat(day.date)
-        title = Text(f"{moment:%A} {moment.day} {moment:%B %Y}", style="bold")
-        title.append(f"  ·  {day.timezone or 'floating time'}  ·  {_km(day.distance_km)}",
-                     style="")
-        console.print(title)
-        table = Table(show_edge=False, header_style="bold", pad_edge=False, box=None)
-        table.add_column("#", justify="right")
-        table.add_column("time")
-        table.add_column("place", overflow="fold")
-        table.add_column("photos", justify="right")
-        table.add_column("from previous", justify="right")
-        for stop in day.stops:
-            span = clock_span(stop)
-            if stop.timezone != day.timezone and stop.timezone:
-                span += f" ({stop.timezone})"
-            place = shown(place_label(stop))
-            if stop.kind == "stop":
-                table.add_row(str(stop.index), span, place, str(stop.shots),
-                              _km(stop.distance_km))
-                for kind, label in (("see", "to see"), ("eat", "to eat")):
-                    near = [p for p in stop.nearby or () if p.kind == kind]
-                    if near:
-                        line = Text(f"{label}: ")
-                        line.append_text(shown(" · ".join(
-                            f"{p.name} ({p.category.replace('_', ' ')}, {p.distance_m} m)"
-                            for p in near)))
-                        table.add_row("", "", line, "", "", style="dim")
-            else:
-                place.append(" (passing)")
-                table.add_row("·", span, place, str(stop.shots),
-                              _km(stop.distance_km), style="dim")
-        console.print(table)
+        trip_id = day.trip if itinerary.trips else None
+        if len(trips) > 1 and trip_id != current:
+            if current in trip_of:
+                console.print(Text(f"{trip_of[current].title}: "
+                                   f"{trip_summary_text(trip_of[current])}", style="bold"))
+                console.print()
+            trip = trip_of.get(trip_id or "")
+            console.print(Text(trip.title if trip else "At home", style="bold underline"))
+            console.print()
+            current = trip_id
+        _day_table(console, day, firsts)
+    if len(trips) > 1 and current in trip_of:
+        console.print(Text(f"{trip_of[current].title}: {trip_summary_text(trip_of[current])}",
+                           style="bold"))
         console.print()
     console.print(Text(trip_summary(itinerary), style="bold"))
     console.print(photo_summary(itinerary))
 
 
+def _day_table(console: Console, day: Day, firsts: set[int]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    title = Text(local_day_title(day.date), style="bold")
+    title.append(f"  ·  {day.timezone or 'floating time'}  ·  {_km(day.distance_km)}",
+                 style="")
+    console.print(title)
+    table = Table(show_edge=False, header_style="bold", pad_edge=False, box=None)
+    table.add_column("#", justify="right")
+    table.add_column("time")
+    table.add_column("place", overflow="fold")
+    table.add_column("photos", justify="right")
+    table.add_column("from previous", justify="right")
+    for stop in day.stops:
+        span = clock_span(stop)
+        if stop.timezone != day.timezone and stop.timezone:
+            span += f" ({stop.timezone})"
+        place = shown(place_label(stop))
+        # "—" only where there is no previous stop: the first of a trip
+        previous = "—" if id(stop) in firsts else _km(stop.distance_km)
+        if stop.kind == "stop":
+            table.add_row(str(stop.index), span, place, _stop_photos(stop), previous)
+            for kind, label in (("see", "to see"), ("eat", "to eat")):
+                near = [p for p in stop.nearby or () if p.kind == kind]
+                if near:
+                    line = Text(f"{label}: ")
+                    line.append_text(shown(" · ".join(
+                        f"{p.name} ({p.category.replace('_', ' ')}, {p.distance_m:,} m)"
+                        for p in near)))
+                    table.add_row("", "", line, "", "", style="dim")
+        else:
+            place.append(" (passing)")
+            table.add_row("·", span, place, _stop_photos(stop), previous, style="dim")
+    console.print(table)
+    if day.night is not None:
+        night = Text("Night: ", style="bold")
+        night.append_text(shown(night_text(day.night)))
+        console.print(night)
+    console.print()
+
+
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return plural(count, word)
 
 
 def trip_summary(itinerary: Itinerary) -> str:
@@ -290,7 +357,7 @@ def trip_summary(itinerary: Itinerary) -> str:
     parts = [_plural(days, "day"), _plural(n_stops, "stop")]
     if n_way:
         parts.append(_plural(n_way, "waypoint"))
-    parts.append(_km(distance) if distance >= 0.05 else "0 km")
+    parts.append(_km(distance))
     if itinerary.days:
         first, last = itinerary.days[0].date, itinerary.days[-1].date
         parts.insert(0, first if first == last else f"{first} to {last}")
@@ -300,13 +367,13 @@ def trip_summary(itinerary: Itinerary) -> str:
 def photo_summary(itinerary: Itinerary) -> str:
     """Files, and when some are one shot (a RAW+JPEG pair, copies), the shots; located and
     without GPS count shots."""
-    count = str(itinerary.photo_count)
+    count = f"{itinerary.photo_count:,}"
     if itinerary.duplicates:
         count = f"{count} files, {_plural(itinerary.shot_count, 'shot')}"
-    text = (f"Photos: {count} — {itinerary.located_count} located, "
-            f"{itinerary.unlocated_count} without GPS, {len(itinerary.errors)} unreadable")
+    text = (f"Photos: {count} — {itinerary.located_count:,} located, "
+            f"{itinerary.unlocated_count:,} without GPS, {len(itinerary.errors):,} unreadable")
     if itinerary.skipped:
-        text += f", {len(itinerary.skipped)} not read (format)"
+        text += f", {len(itinerary.skipped):,} not read (format)"
     return text
 
 

@@ -120,12 +120,13 @@ class Target(NamedTuple):
             raise UsageError(f"-o {self._shown} is a photo or video; refusing to overwrite it "
                              "(give another file name)")
 
-    def write(self, text: str) -> None:
-        """Write ``text`` (UTF-8): streamed to stdout and streams, atomically to a file."""
+    def write(self, text: str | bytes) -> None:
+        """Write ``text`` (UTF-8; bytes as they are, a KMZ): streamed to stdout and streams,
+        atomically to a file."""
         if self.kind == "stdout":
             _write_stdout(text)
         elif self.kind == "stream":
-            self._stream(text.encode("utf-8"))
+            self._stream(text.encode("utf-8") if isinstance(text, str) else text)
         else:
             _replace(self.path, text, self._shown)
 
@@ -232,10 +233,15 @@ def _is_media(path: str) -> bool:
         return sniff(fh.read(512)) is not None
 
 
-def _write_stdout(text: str) -> None:
+def _write_stdout(text: str | bytes) -> None:
     """Write to standard output; a closed pipe or a full disk is an OutputError."""
     try:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
         sys.stdout.flush()
     except OSError as exc:
         # what is still buffered would fail again at exit (a second error, exit 120):
@@ -250,7 +256,7 @@ def _write_stdout(text: str) -> None:
         raise OutputError(f"cannot write standard output: {exc.strerror or exc}") from exc
 
 
-def _replace(path: str, text: str, shown: str) -> None:
+def _replace(path: str, text: str | bytes, shown: str) -> None:
     """Write ``text`` to a temporary file in ``path``'s folder, then rename it over ``path``.
     An existing file keeps its mode and, where we may, its owner and group; a new one gets
     the umask's mode. Any exception, Ctrl-C included, removes the temporary file."""
@@ -265,9 +271,9 @@ def _replace(path: str, text: str, shown: str) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {shown}: {exc.strerror or exc}") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "wb") as fh:
             _copy_mode(fh.fileno(), path)
-            fh.write(text)
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(temp, path)
@@ -304,6 +310,6 @@ def check_target(output: str, inputs: Iterable[str], walked: Iterable[str] = ())
     Target.prepare(output).check_inputs(inputs, walked)
 
 
-def write_atomic(output: str, text: str) -> None:
+def write_atomic(output: str, text: str | bytes) -> None:
     """``Target.prepare(output).write(text)``: streams stay streams, files are replaced."""
     Target.prepare(output).write(text)

@@ -37,6 +37,10 @@ FERRY_MAX_KMH = 60.0  # door to door: a ferry's 20-45 km/h with the waits at the
 # read as land: see trip/sea.py): over water
 SEA_SHARE = 0.2
 STAY_KM = 0.1  # two places closer than this are one: no leg between them
+# a crossing of FLIGHT_MIN_KM or more, at least OCEAN_SHARE of it at open sea, faster than
+# SHIP_KMH door to door (or days apart: no road to have taken): flown
+OCEAN_SHARE = 0.5
+SHIP_KMH = 40.0
 
 AtSea = Callable[[float, float], bool]
 
@@ -108,6 +112,23 @@ def _flight_pair(a: Stop, b: Stop) -> str | None:
             km / (seconds / 3600) <= AIRLINER_KMH or km >= SURE_FLIGHT_KM):
         return f"{km / (seconds / 3600):,.0f} km/h over {km:,.0f} km"
     return None
+
+
+def flown_over_sea(a: Stop, b: Stop, km: float, seconds: float,
+                   at_sea: AtSea | None) -> str | None:
+    """Why a long hop mostly over open sea was flown (no road crosses an ocean, and a ship
+    would have been slower), or None: Fiji to Samoa the next morning."""
+    if at_sea is None or km < FLIGHT_MIN_KM:
+        return None
+    speed = km / (seconds / 3600) if seconds > 0 else None
+    if speed is not None and speed <= SHIP_KMH and seconds <= FERRY_MAX_S:
+        return None  # a ship's pace: an overnight ferry
+    share = sea_share(a, b, at_sea)
+    if share < OCEAN_SHARE:
+        return None
+    if speed is None or seconds > FERRY_MAX_S:
+        return f"{share:.0%} of {km:,.0f} km at open sea: no road crosses it"
+    return f"{share:.0%} of {km:,.0f} km at open sea at {speed:,.0f} km/h: faster than a ship"
 
 
 def great_circle(lat1: float, lon1: float, lat2: float, lon2: float,
@@ -201,7 +222,8 @@ def legs(points: Sequence[Stop], flown: dict[int, str], at_sea: AtSea | None = N
         km = sum(distance_km(p.lat, p.lon, q.lat, q.lon)  # as flown: through the points
                  for p, q in zip(points[i:j], points[i + 1:j + 1], strict=True))
         seconds = seconds_between(a, b)
-        why = reasons[0] if reasons else _flight_pair(a, b)
+        why = reasons[0] if reasons else (_flight_pair(a, b)
+                                          or flown_over_sea(a, b, km, seconds, at_sea))
         if why:
             mode = "flight"
             path = arc(a, b)

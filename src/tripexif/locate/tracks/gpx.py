@@ -21,9 +21,11 @@ def read(data: bytes, name: str) -> Parsed:
     try:
         document = gpxpy.parse(text)
     except gpxpy.gpx.GPXXMLSyntaxException as exc:
-        # gpxpy keeps only the parser's message: "... (invalid token): line 3, column 19"
+        # gpxpy keeps only the parser's message: expat's "... (invalid token): line 3,
+        # column 19", or lxml's (when installed) "AttValue: ... expected, line 3, column 20
+        # (<string>, line 3)"
         message = str(exc).removeprefix("Error parsing XML: ")
-        found = re.search(r":? line (\d+), column \d+$", message)
+        found = re.search(r",?:? line (\d+), column \d+", message)
         line = int(found.group(1)) if found else None
         raise BadTrack(f"not well-formed XML ({message[: found.start()] if found else message})",
                        line) from exc
