@@ -336,14 +336,18 @@ def align(photos: Sequence[Photo], settings: TimeSettings, spans: Sequence[Span]
 
 def _local(walls: Floats, offset: float, spans: Sequence[Span], margin: float
            ) -> timedelta | None:
-    """The most common local offset of the spans the aligned photos fall in."""
-    seen: Counter[timedelta] = Counter()
-    for wall in walls:
-        x = wall - offset
-        for span in spans:
-            if span.local is not None and span.start - margin <= x <= span.end + margin:
-                seen[span.local] += 1
-                break
+    """The most common local offset of the spans the aligned photos fall in (of those
+    that start before a photo, the last)."""
+    known = sorted((s.start - margin, s.end + margin, s.local) for s in spans
+                   if s.local is not None)
+    if not known:
+        return None
+    starts = np.array([k[0] for k in known])
+    ends = np.array([k[1] for k in known])
+    x = walls - offset
+    at = np.searchsorted(starts, x, side="right") - 1
+    inside = at[(at >= 0) & (x <= ends[np.clip(at, 0, None)])]
+    seen = Counter(known[i][2] for i in inside.tolist())
     return seen.most_common(1)[0][0] if seen else None
 
 
