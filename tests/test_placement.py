@@ -316,3 +316,27 @@ def test_with_the_phone_at_every_stop_all_the_cameras_photos_land(tmp_path):
     right, wrong = _right_stops(itinerary, truth)
     assert right >= 0.95 * len(truth) and wrong == 0
     assert not itinerary.unlocated
+
+
+def test_a_drifting_clock_is_followed_on_a_gpx_track_too(tmp_path):
+    """No phone: a three-week GPX track and a camera gaining 1.5 min a day. The track's
+    stays give the stops; the drift is found and >= 95% of the photos are placed within
+    300 m of where they were taken."""
+    from tripexif.trip.geo import distance_km
+
+    plan = travel_plan(41, days=21, stops_per_day=3)
+    shots, truth, _ = camera_and_phone(plan, 41, drift_per_day=timedelta(minutes=1.5),
+                                       phone=False)
+    folder = write(tmp_path / "p", shots)
+    track = tmp_path / "t.gpx"
+    track.write_text(gpx_track(plan, step=60))
+    [camera] = tripexif.clocks([folder], tracks=[track], cache=False, jobs=1)
+    assert camera.drift_per_day is not None
+    assert camera.drift_per_day.total_seconds() == pytest.approx(90, abs=30)
+    assert camera.note is not None and camera.note.endswith(
+        f"{camera.photos} of {camera.photos} photos matched the track (pin it with "
+        f"{camera.pin})")
+    photos = tripexif.read([folder], tracks=[track], cache=False, jobs=1)
+    near = sum(1 for p in photos if p.located and distance_km(
+        p.lat, p.lon, truth[Path(p.path).name].lat, truth[Path(p.path).name].lon) < 0.3)
+    assert near >= 0.95 * len(truth)
