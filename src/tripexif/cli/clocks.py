@@ -32,7 +32,8 @@ def clocks(paths: tuple[str, ...], fmt: str | None, track: tuple[str, ...],
 
     A camera with no GPS and no zone in its files is aligned automatically: its photos are
     matched against the places the phone's photos or the track show, at every offset from
-    UTC-14 to UTC+14."""
+    UTC-14 to UTC+14; a drift of minutes a day over a week or more is followed. A clock
+    left unknown shows its best guess and the --clock-offset that would pin it."""
     from tripexif import export
     from tripexif.cli.placing import placing
     from tripexif.clock.report import clock_reports

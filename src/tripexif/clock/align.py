@@ -11,10 +11,12 @@ is set to a zone) and accepted only when it explains at least half of the photos
 clearly beats the best offset more than an hour away: by a tenth of the photos, and three
 at least (stops fill much of a day, so a wrong offset that is hours off still puts many
 photos in some stop; it cannot put them all in). A clock that gains or loses
-minutes over the trip is followed (``drift``): over a week or more, each day's best minute
-is fitted with a line when the days disagree by five minutes or more, consistently, and the
-line explains as many photos as one offset. A stay of more than six hours
-(a night at the hotel) is no evidence: any offset would put photos in it.
+minutes over the trip is followed (``drift``): each stop's group of the camera's photos
+gives the offset that centres it in the stop; a robust line (Theil–Sen) through those
+points over time is taken when they span a week or more, its slope is four standard errors
+from zero and moves the clock five minutes or more, and the line explains as many photos as
+one offset. A stay of more than six hours (a night at the hotel) is no evidence: any offset
+would put photos in it.
 
 The user's ``--clock-offset``/``--camera-tz`` always win: their photos are never aligned."""
 
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import NamedTuple
 
 import numpy as np
@@ -42,6 +44,8 @@ BEATS = 0.1  # of the camera's photos: the lead over the best offset more than a
 BEATS_MIN = 3
 DRIFT_MIN = 5 * 60.0  # drift across the trip worth following
 DRIFT_DAYS = 7  # a clock drifts minutes over weeks: over a few days it is noise
+DRIFT_POINTS = 8  # stops with its photos in them, at least, to fit a drift line by
+DRIFT_SIGMA = 4.0  # the slope's distance from zero, in standard errors
 BURST_GAP = 20 * 60.0
 
 Floats = npt.NDArray[np.float64]
@@ -72,13 +76,27 @@ class Alignment(NamedTuple):
     drift_per_day: timedelta | None = None  # the clock's gain a day, when followed
     local: timedelta | None = None  # the usual local offset at the matched places
     why: str = ""  # the sentence said about it
+    runner_up_offset: timedelta | None = None  # the best offset more than an hour away
+    home: timedelta | None = None  # the home zone's offset at its first photo, when known
+    middle: timedelta | None = None  # a drifting clock's offset halfway through its photos
+
+    @property
+    def home_time(self) -> bool:
+        """Whether the clock was on the traveller's home time (to the minute)."""
+        return self.home is not None and self.offset is not None and \
+            abs(self.offset - self.home) < timedelta(minutes=1)
 
     @property
     def pin(self) -> str | None:
         """The option that pins this clock: add it to the clock to get UTC."""
         if self.offset is None:
             return None
-        return f'--clock-offset "{self.camera}={format_offset(-self.offset, "-")[3:]}"'
+        return pin_option(self.camera, self.middle if self.middle is not None else self.offset)
+
+
+def pin_option(camera: str, offset: timedelta) -> str:
+    """The ``--clock-offset`` option that sets ``camera``'s clock at ``offset`` from UTC."""
+    return f'--clock-offset "{camera}={format_offset(-offset, "-")[3:]}"'
 
 
 def candidates(photos: Sequence[Photo], settings: TimeSettings) -> dict[str, list[int]]:
@@ -121,8 +139,11 @@ def _bursts(walls: Floats) -> npt.NDArray[np.int64]:
 
 def _inside(walls: Floats, offsets: Floats, starts: Floats, ends: Floats
             ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
-    """For each offset and photo: whether ``wall − offset`` is inside a span, and which."""
-    x = walls[None, :] - offsets[:, None]
+    """For each offset and photo: whether ``wall − offset`` is inside a span, and which.
+    ``offsets``: one per candidate, or (a drifting clock) a row per candidate with one
+    per photo."""
+    shift = offsets[:, None] if offsets.ndim == 1 else offsets
+    x = walls[None, :] - shift
     at = np.searchsorted(starts, x, side="right") - 1
     return (at >= 0) & (x <= ends[np.clip(at, 0, None)]), at
 
@@ -132,14 +153,14 @@ def _counts(walls: Floats, offsets: Floats, starts: Floats, ends: Floats) -> npt
     span, counting only the bursts that fall whole inside one span: a burst is the camera
     at one place, so a wrong offset that puts half of it in a stop explains none of it."""
     if not starts.size:
-        return np.zeros(offsets.shape, dtype=np.int64)
+        return np.zeros(offsets.shape[0], dtype=np.int64)
     inside, at = _inside(walls, offsets, starts, ends)
     bursts = _bursts(walls)
     span = np.where(inside, at, -1)
     count = bursts.max() + 1
-    rows = np.arange(offsets.size)[:, None]
-    low = np.full((offsets.size, count), np.iinfo(np.int64).max)
-    high = np.full((offsets.size, count), -1)
+    rows = np.arange(offsets.shape[0])[:, None]
+    low = np.full((offsets.shape[0], count), np.iinfo(np.int64).max)
+    high = np.full((offsets.shape[0], count), -1)
     np.minimum.at(low, (rows, bursts[None, :]), span)
     np.maximum.at(high, (rows, bursts[None, :]), span)
     whole = (low == high) & (low >= 0)  # every photo of the burst in one span
@@ -167,6 +188,7 @@ class Estimate(NamedTuple):
     best: int  # what the best candidate scored (half margins: see ``estimate``)
     runner_up: int  # what the best candidate more than an hour away from it scored
     drift: float | None = None  # seconds the clock gains a second
+    runner_up_offset: float | None = None  # that candidate
 
 
 def estimate(walls: Floats, spans: Sequence[Span], margin: float) -> Estimate:
@@ -185,67 +207,89 @@ def estimate(walls: Floats, spans: Sequence[Span], margin: float) -> Estimate:
     best_at = int(np.argmax(counts))
     guess = _plateau(coarse, counts, float(coarse[best_at]))
     far = np.abs(coarse - guess) > 3600.0
-    runner_up = int(counts[far].max()) if far.any() else 0
+    runner_up, runner_up_offset = 0, None
+    if far.any():
+        second = int(np.flatnonzero(far)[np.argmax(counts[far])])
+        runner_up, runner_up_offset = int(counts[second]), float(coarse[second])
     fine = np.arange(guess - REFINE, guess + REFINE + 1, 60.0)
     fine_counts = _counts(walls, fine, starts, ends)
     offset = _plateau(fine, fine_counts, guess)
     matched = int(_counts(walls, np.array([offset]), starts, ends)[0])
     best = int(counts.max())
-    drift = _drift(walls, offset, *_merged(spans, 0.0))  # each day's minute, margins aside
+    drift = _drift(walls, offset, spans, margin)
     if drift is not None:
         slope, at_first = drift
-        matched_drift = _count_drifting(walls, at_first, slope, starts, ends)
+        matched_drift = int(_counts(walls, (at_first + slope * (walls - walls[0]))[None, :],
+                                    starts, ends)[0])
         if matched_drift >= matched:
-            return Estimate(at_first, matched_drift, best, runner_up, slope)
-    return Estimate(offset, matched, best, runner_up)
+            return Estimate(at_first, matched_drift, best, runner_up, slope, runner_up_offset)
+    return Estimate(offset, matched, best, runner_up, None, runner_up_offset)
 
 
-def _days(walls: Floats) -> list[npt.NDArray[np.int64]]:
-    day = np.floor(walls / 86400.0)
-    return [np.flatnonzero(day == d) for d in np.unique(day)]
+def _centres(walls: Floats, slope: float, at_first: float, spans: Sequence[Span],
+             margin: float) -> tuple[Floats, Floats]:
+    """For each stop that holds some of the camera's photos when its clock runs on the
+    line (``at_first`` at the first photo, gaining ``slope``): the photos' middle wall time,
+    and the offset that puts their middle at the stop's middle. Photos spread evenly over a
+    stay, so that offset is the clock's there, give or take a small part of the stay."""
+    rows = sorted((s.start, s.end) for s in spans if s.end - s.start <= MAX_SPAN)
+    starts = np.array([r[0] for r in rows], dtype=np.float64)
+    ends = np.array([r[1] for r in rows], dtype=np.float64)
+    x = walls - (at_first + slope * (walls - walls[0]))
+    # the stop each photo is in (its margin included): the last that starts before it
+    at = np.searchsorted(starts - margin, x, side="right") - 1
+    ok = (at >= 0) & (x <= ends[np.clip(at, 0, None)] + margin)
+    times: list[float] = []
+    centres: list[float] = []
+    for stop in np.unique(at[ok]):
+        members = walls[ok & (at == stop)]
+        middle = (members.min() + members.max()) / 2
+        times.append(float(members.mean()))
+        centres.append(float(middle - (starts[stop] + ends[stop]) / 2))
+    return np.array(times), np.array(centres)
 
 
-def _drift(walls: Floats, offset: float, starts: Floats, ends: Floats
+def _theil_sen(t: Floats, y: Floats) -> tuple[float, float]:
+    """The median of the slopes between points a day or more apart, and the median
+    intercept: a line that a few stops matched wrong do not pull."""
+    i, j = np.triu_indices(t.size, 1)
+    apart = np.abs(t[j] - t[i]) >= 86400.0
+    if not apart.any():
+        return 0.0, float(np.median(y))
+    slope = float(np.median((y[j] - y[i])[apart] / (t[j] - t[i])[apart]))
+    return slope, float(np.median(y - slope * t))
+
+
+def _drift(walls: Floats, offset: float, spans: Sequence[Span], margin: float
            ) -> tuple[float, float] | None:
-    """(gain in seconds per second, offset at the first photo) when each day's best minute
-    follows a line that moves DRIFT_MIN or more across the trip; else None."""
-    points = []
-    for rows in _days(walls):
-        if rows.size < MIN_PHOTOS:
-            continue
-        fine = np.arange(offset - REFINE, offset + REFINE + 1, 60.0)
-        counts = _inside(walls[rows], fine, starts, ends)[0].sum(axis=1)
-        if counts.max() < 0.6 * rows.size:
-            continue
-        tops = fine[counts == counts.max()]
-        points.append((float(walls[rows].mean()), float((tops.min() + tops.max()) / 2)))
-    if len(points) < 3:
+    """(gain in seconds per second, offset at the first photo) when the camera's offsets at
+    the stops (see ``_centres``) follow a line over a week or more whose slope is
+    DRIFT_SIGMA standard errors from zero and moves the clock DRIFT_MIN or more over its
+    photos; else None. The stops are matched again on the line found, twice."""
+    slope, at_first = 0.0, offset
+    for _ in range(3):
+        t, y = _centres(walls, slope, at_first, spans, margin)
+        if t.size < DRIFT_POINTS or t.max() - t.min() < DRIFT_DAYS * 86400.0:
+            return None
+        t = t - walls[0]
+        slope, at_first = _theil_sen(t, y)
+    residuals = y - (at_first + slope * t)
+    # the spread of the points about the line (not a robust one: a stop matched wrong
+    # widens it, and then a drift is said only when it stands out all the more)
+    sigma = float(np.sqrt((residuals ** 2).sum() / (t.size - 2)))
+    error = max(sigma, 60.0) / float(np.sqrt(((t - t.mean()) ** 2).sum()))
+    if abs(slope) < DRIFT_SIGMA * error or abs(slope) * (walls[-1] - walls[0]) < DRIFT_MIN:
         return None
-    x = np.array([p[0] for p in points])
-    y = np.array([p[1] for p in points])
-    if x.max() - x.min() < DRIFT_DAYS * 86400.0 or np.std(y) == 0:
-        return None
-    slope, intercept = np.polyfit(x, y, 1)
-    change = slope * (walls.max() - walls.min())
-    correlation = float(np.corrcoef(x, y)[0, 1])
-    if abs(change) < DRIFT_MIN or abs(correlation) < 0.8:
-        return None
-    return float(slope), float(round((intercept + slope * walls.min()) / 60.0) * 60.0)
-
-
-def _count_drifting(walls: Floats, at_first: float, slope: float, starts: Floats,
-                    ends: Floats) -> int:
-    x = walls - (at_first + slope * (walls - walls.min()))
-    at = np.searchsorted(starts, x, side="right") - 1
-    return int(((at >= 0) & (x <= ends[np.clip(at, 0, None)])).sum())
+    return slope, float(round(at_first / 60.0) * 60.0)
 
 
 def align(photos: Sequence[Photo], settings: TimeSettings, spans: Sequence[Span],
-          against: str, margin: timedelta = timedelta(minutes=10)
+          against: str, margin: timedelta = timedelta(minutes=10), home: tzinfo | None = None
           ) -> tuple[list[Photo], list[Alignment], list[str]]:
     """The photos with the clocks of the cameras that nothing else sets aligned on
     ``spans`` (their instants set, ``time_source`` "alignment"), what was found per camera
-    body, and the sentences to warn with."""
+    body, and the sentences to warn with. ``home``: the zone of the traveller's home, when
+    known (a clock found on it is said to be on home time)."""
     out = list(photos)
     found: list[Alignment] = []
     warnings: list[str] = []
@@ -262,18 +306,26 @@ def align(photos: Sequence[Photo], settings: TimeSettings, spans: Sequence[Span]
         total = len(rows)
         accepted = (offset is not None and total >= MIN_PHOTOS and matched >= EXPLAINS * total
                     and guess.best - runner_up >= max(BEATS_MIN, BEATS * total))
-        local = _local(walls, offset or 0.0, spans, margin.total_seconds()) if offset is not None \
-            else None
+        first = float(walls.min())
+        local = at_home = middle = None
+        if offset is not None:
+            local = _local(walls, offset, spans, margin.total_seconds())
+            if home is not None:
+                at_home = datetime.fromtimestamp(first - offset, home).utcoffset()
+            if slope is not None:
+                halfway = (float(walls.max()) - first) / 2
+                middle = timedelta(seconds=round((offset + slope * halfway) / 60) * 60)
         result = Alignment(
             key, label, camera, total, None if offset is None else timedelta(seconds=offset),
             matched, runner_up, guess.best, accepted, against,
-            None if slope is None else timedelta(seconds=slope * 86400.0), local)
-        result = result._replace(why=_sentence(result))
+            None if slope is None else timedelta(seconds=slope * 86400.0), local,
+            runner_up_offset=None if guess.runner_up_offset is None
+            else timedelta(seconds=guess.runner_up_offset), home=at_home, middle=middle)
+        result = result._replace(why=sentence(result))
         found.append(result)
         warnings.append(result.why)
         if not accepted or offset is None:
             continue
-        first = float(walls.min())
         for i, wall in zip(rows, walls, strict=True):
             clock = offset + (slope or 0.0) * (wall - first)
             instant = datetime.fromtimestamp(wall - clock, timezone.utc)
@@ -284,27 +336,39 @@ def align(photos: Sequence[Photo], settings: TimeSettings, spans: Sequence[Span]
 
 def _local(walls: Floats, offset: float, spans: Sequence[Span], margin: float
            ) -> timedelta | None:
-    """The most common local offset of the spans the aligned photos fall in."""
-    seen: Counter[timedelta] = Counter()
-    for wall in walls:
-        x = wall - offset
-        for span in spans:
-            if span.local is not None and span.start - margin <= x <= span.end + margin:
-                seen[span.local] += 1
-                break
+    """The most common local offset of the spans the aligned photos fall in (of those
+    that start before a photo, the last)."""
+    known = sorted((s.start - margin, s.end + margin, s.local) for s in spans
+                   if s.local is not None)
+    if not known:
+        return None
+    starts = np.array([k[0] for k in known])
+    ends = np.array([k[1] for k in known])
+    x = walls - offset
+    at = np.searchsorted(starts, x, side="right") - 1
+    inside = at[(at >= 0) & (x <= ends[np.clip(at, 0, None)])]
+    seen = Counter(known[i][2] for i in inside.tolist())
     return seen.most_common(1)[0][0] if seen else None
 
 
-def _hours(delta: timedelta) -> str:
+def hours_text(delta: timedelta) -> str:
     minutes = abs(int(delta.total_seconds())) // 60
     hours, minutes = divmod(minutes, 60)
     return (f"{hours} h" if hours else "") + (" " if hours and minutes else "") + \
         (f"{minutes} min" if minutes else "")
 
 
-def _sentence(result: Alignment) -> str:
-    """"Canon EOS R6: clock was UTC+01:00, 8 h behind local; 37 of 40 photos matched the
-    other devices' stops" — or why the clock is left unknown."""
+def drift_text(per_day: timedelta) -> str:
+    """"gaining 1.2 min a day" / "losing 40 s a day"."""
+    seconds = per_day.total_seconds()
+    amount = f"{abs(seconds) / 60:.1f} min" if abs(seconds) >= 60 else f"{abs(seconds):.0f} s"
+    return f"{'gaining' if seconds > 0 else 'losing'} {amount} a day"
+
+
+def sentence(result: Alignment) -> str:
+    """"Canon EOS R6: clock was UTC+01:00 (home time), 8 h behind local; 37 of 40 photos
+    matched the Apple iPhone 15's stops" — or why the clock is left unknown, with the
+    option that would pin the best guess."""
     label = result.label
     if result.offset is None:
         return (f"{label}: {result.photos} photos with no GPS and no zone, and at no offset "
@@ -312,20 +376,36 @@ def _sentence(result: Alignment) -> str:
                 "unknown; give --clock-offset or --camera-tz")
     clock = format_offset(result.offset)
     if not result.accepted:
-        return (f"{label}: clock not worked out: {clock} would put {result.matched} of "
-                f"{result.photos} photos in {result.against}, but another offset hours from "
-                f"it fits nearly as well ({result.runner_up} against {result.best} within "
-                "5 min of a stop); its photos keep floating times; give --clock-offset or "
-                "--camera-tz")
+        return (f"{label}: clock not worked out: {_why_not(result, result.offset)}; its "
+                f"photos keep floating times. If its clock was {clock}, pin it with "
+                f"{result.pin} (or give --camera-tz)")
     relation = ""
     if result.local is not None:
         gap = result.local - result.offset
         relation = (", on local time" if abs(gap) < timedelta(minutes=1) else
-                    f", {_hours(gap)} {'behind' if gap > timedelta(0) else 'ahead of'} local")
+                    f", {hours_text(gap)} {'behind' if gap > timedelta(0) else 'ahead of'} local")
     drift = ""
     if result.drift_per_day is not None:
-        week = result.drift_per_day * 7
-        drift = (f", {'gaining' if week > timedelta(0) else 'losing'} "
-                 f"{abs(week.total_seconds()) / 60:.0f} min a week")
-    return (f"{label}: clock was {clock}{relation}{drift}; {result.matched} of "
+        drift = f", {drift_text(result.drift_per_day)}"
+        if result.middle is not None:
+            drift += f" ({format_offset(result.middle)} halfway)"
+    home = " (home time)" if result.home_time else ""
+    return (f"{label}: clock was {clock}{home}{relation}{drift}; {result.matched} of "
             f"{result.photos} photos matched {result.against} (pin it with {result.pin})")
+
+
+def _why_not(result: Alignment, offset: timedelta) -> str:
+    """Why the best guess ``offset`` was not taken, in words."""
+    if result.photos < MIN_PHOTOS:
+        return (f"only {result.photos} photo{'s' if result.photos != 1 else ''}, too few to "
+                "tell a clock by")
+    if result.matched < EXPLAINS * result.photos:
+        return (f"too few of its photos matched {result.against}: {result.matched} of "
+                f"{result.photos} at the best offset, {format_offset(offset)}")
+    other = "another offset hours from it"
+    if result.runner_up_offset is not None:
+        other = (f"{format_offset(result.runner_up_offset)}, "
+                 f"{hours_text(result.runner_up_offset - offset)} from it,")
+    return (f"{format_offset(offset)} would put {result.matched} of {result.photos} photos "
+            f"in {result.against}, but {other} fits nearly as well ({result.runner_up} "
+            f"photos against {result.best} within 5 min of a stop)")

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import timedelta, timezone
 from typing import NamedTuple
 
-from tripexif.clock.align import Alignment
+from tripexif.clock.align import Alignment, hours_text, pin_option
 from tripexif.clock.times import body, body_labels
 from tripexif.clock.zones import format_offset
 from tripexif.model import Photo
@@ -30,14 +30,41 @@ class ClockReport(NamedTuple):
     confidence: str
     drift_per_day: timedelta | None = None
     note: str | None = None  # alignment's sentence
+    home_time: bool | None = None  # aligned: on the home zone's time (None: no home known)
+    local: timedelta | None = None  # aligned: the local offset where its photos were taken
+    guess: timedelta | None = None  # not aligned: the best offset, not taken
+    middle: timedelta | None = None  # a drifting clock's offset halfway through its photos
 
     @property
     def pin(self) -> str | None:
-        """The option that pins the clock at its offset; None when it has none, or several
-        (set to another zone on the way: one offset would be wrong for some photos)."""
+        """The option that pins the clock at its offset (a drifting clock's halfway);
+        None when it has none, or several (set to another zone on the way: one offset
+        would be wrong for some photos)."""
         if len(self.offsets) != 1:
             return None
-        return f'--clock-offset "{self.camera}={format_offset(-self.offsets[0], "-")[3:]}"'
+        return pin_option(self.camera, self.middle if self.middle is not None
+                          else self.offsets[0])
+
+    @property
+    def clock_text(self) -> str:
+        """"UTC+02:00 (home time), 7 h behind local"; "UTC+09:00 / UTC+02:00" (set to
+        another zone on the way); "unknown (best guess UTC+02:00)"."""
+        if not self.offsets:
+            return "unknown" if self.guess is None else \
+                f"unknown (best guess {format_offset(self.guess)})"
+        text = " / ".join(format_offset(o) for o in self.offsets[:3])
+        if self.home_time:
+            text += " (home time)"
+        if self.local is not None and len(self.offsets) == 1:
+            gap = self.local - self.offsets[0]
+            text += ", local time" if abs(gap) < timedelta(minutes=1) else \
+                f", {hours_text(gap)} {'behind' if gap > timedelta(0) else 'ahead of'} local"
+        return text
+
+    @property
+    def guess_pin(self) -> str | None:
+        """For a clock alignment left unknown: the option that would pin its best guess."""
+        return None if self.guess is None else pin_option(self.camera, self.guess)
 
 
 def clock_reports(photos: Sequence[Photo], alignments: Sequence[Alignment] = ()
@@ -62,13 +89,20 @@ def clock_reports(photos: Sequence[Photo], alignments: Sequence[Alignment] = ()
             clocks[timedelta(minutes=round(seconds / 60))] += 1
         alignment = aligned.get(key)
         offsets = tuple(c for c, _ in clocks.most_common())
-        if alignment is not None and alignment.offset is not None and not alignment.accepted:
-            offsets = ()
-        out.append(ClockReport(
+        report = ClockReport(
             labels.get(key, key), members[0].camera or "", len(members), dict(how.most_common()),
-            offsets, _confidence(how, alignment),
-            alignment.drift_per_day if alignment is not None and alignment.accepted else None,
-            alignment.why if alignment is not None else None))
+            offsets, _confidence(how, alignment))
+        if alignment is not None:
+            report = report._replace(note=alignment.why)
+            if alignment.accepted and alignment.offset is not None:
+                # a drifting clock: its offset at the first photo, not each minute it passed
+                report = report._replace(
+                    offsets=(alignment.offset,), drift_per_day=alignment.drift_per_day,
+                    home_time=None if alignment.home is None else alignment.home_time,
+                    local=alignment.local, middle=alignment.middle)
+            elif alignment.offset is not None:
+                report = report._replace(offsets=(), guess=alignment.offset)
+        out.append(report)
     return sorted(out, key=lambda r: r.label.casefold())
 
 
@@ -81,7 +115,8 @@ def _confidence(how: Counter[str], alignment: Alignment | None) -> str:
         if alignment.offset is None:
             return "unknown: none of its photos falls where the traveller was, at any offset"
         return (f"unknown: the best offset matched {alignment.matched} of "
-                f"{alignment.photos} photos, another {alignment.runner_up}")
+                f"{alignment.photos} photos, the best more than an hour away "
+                f"{alignment.runner_up}")
     if set(how) <= {"user"}:
         return "given by the user"
     if how.get("unknown"):

@@ -18,10 +18,12 @@ CLOCKS = "clocks"  # what these exporters take: a sequence of clock.report.Clock
 
 
 def _drift(report: ClockReport) -> str | None:
+    """"+1.2 min a day" (the clock gains), "-40 s a day" (it loses)."""
     if report.drift_per_day is None:
         return None
-    minutes = report.drift_per_day.total_seconds() * 7 / 60
-    return f"{'+' if minutes >= 0 else '-'}{abs(minutes):.0f} min a week"
+    seconds = report.drift_per_day.total_seconds()
+    amount = f"{abs(seconds) / 60:.1f} min" if abs(seconds) >= 60 else f"{abs(seconds):.0f} s"
+    return f"{'+' if seconds >= 0 else '-'}{amount} a day"
 
 
 def record(report: ClockReport) -> dict[str, Any]:
@@ -37,6 +39,11 @@ def record(report: ClockReport) -> dict[str, Any]:
         else round(report.drift_per_day.total_seconds(), 1),
         "pin": report.pin,
         "note": report.note,
+        "home_time": report.home_time,
+        "local": None if report.local is None else format_offset(report.local, "-"),
+        "offset_halfway": None if report.middle is None else format_offset(report.middle, "-"),
+        "guess": None if report.guess is None else format_offset(report.guess, "-"),
+        "guess_pin": report.guess_pin,
     }
 
 
@@ -56,10 +63,11 @@ def draw(console: Console, reports: Sequence[ClockReport]) -> None:
         table.add_column(name, overflow="fold")
     for report in reports:
         how = ", ".join(f"{name} {count}" for name, count in report.how.items())
-        clock = " / ".join(format_offset(o) for o in report.offsets[:3]) or "unknown"
+        pin = report.pin or (f"{report.guess_pin} (if the guess is right)"
+                             if report.guess_pin else "")
         table.add_row(*(Text(inert(cell)) for cell in (
-            report.label, str(report.photos), how, clock, report.confidence,
-            _drift(report) or "", report.pin or "")))
+            report.label, str(report.photos), how, report.clock_text, report.confidence,
+            _drift(report) or "", pin)))
     console.print(table)
     for report in reports:
         if report.note:

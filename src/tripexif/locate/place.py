@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
 from tripexif.clock.times import TimeSettings, at_position
@@ -46,7 +46,8 @@ def place(photos: Sequence[Photo], settings: PlacementSettings, time: TimeSettin
         from tripexif.clock.align import align
 
         spans, against = _spans(reference, track, zone_at)
-        out, clocks, warnings = align(photos, time, spans, against, settings.stop_margin)
+        out, clocks, warnings = align(photos, time, spans, against, settings.stop_margin,
+                                      _home_zone(reference, zone_at))
     targets = [i for i, p in enumerate(out)
                if p.ok and not p.located and p.time_utc is not None]
     notes: dict[int, str] = {}
@@ -92,7 +93,11 @@ def _spans(reference: Reference, track: Track | None, zone_at: ZoneLookup
     from tripexif.clock.align import Span
 
     spans = [Span(s.start, s.end, _offset(s.zone, s.start)) for s in reference.spans]
-    sources = ["the other devices' stops"] if spans else []
+    devices = {p.camera for p in reference.photos}
+    sources = []
+    if spans:
+        sources.append(f"the {next(iter(devices))}'s stops" if len(devices) == 1
+                       and None not in devices else "the other devices' stops")
     if track is not None and len(track):
         stays = track.stays()
         for start, end, lat, lon in stays:
@@ -108,9 +113,27 @@ def _spans(reference: Reference, track: Track | None, zone_at: ZoneLookup
     return spans, " and ".join(sources) or "the other devices' photos and tracks"
 
 
-def _offset(zone: object, instant: float) -> timedelta | None:
-    from datetime import datetime, tzinfo
+def _home_zone(reference: Reference, zone_at: ZoneLookup) -> tzinfo | None:
+    """The zone of the traveller's home, as the trips stage infers it from the days
+    photographed (trip/home.py ``infer_from_days``: the ~2 km square photographed on ten
+    days or more, a fifth of the days, over four weeks or more) — here from the located
+    photos' stops, as the nights it also goes by are not known yet. None when the photos
+    show no home (a folder of one trip): then no clock is said to be on home time."""
+    from tripexif.clock.zones import get_zone
+    from tripexif.model import Stop
+    from tripexif.trip.home import infer_from_days
 
+    days: dict[str, list[Stop]] = {}
+    for span in reference.spans:
+        moment = datetime.fromtimestamp(span.start, timezone.utc)
+        days.setdefault(span.day, []).append(Stop(
+            span.day, 1, "stop", moment, moment, None, span.lat, span.lon, ()))
+    home = infer_from_days(sorted(days.items()))
+    name = zone_at(home.lat, home.lon) if home is not None else None
+    return get_zone(name) if name else None
+
+
+def _offset(zone: object, instant: float) -> timedelta | None:
     if not isinstance(zone, tzinfo):
         return None
     return datetime.fromtimestamp(instant, zone).utcoffset()
