@@ -132,6 +132,15 @@ def test_a_big_towns_limits_reach_past_its_circle(coder):
     assert g.reverse(45.0, 7.17).label == "2 km W of Kelsterbach"
 
 
+def test_but_not_over_a_nearest_place_that_holds_it_more_deeply(coder):
+    # 1.35 of the big town's reach off, but 1.2 of the village's (1 km): the village
+    g = coder([("Frankfurt", 45.0, 7.0, 650_000, "XX"), ("Village", 45.0, 7.154, 1000, "XX")])
+    place = g.reverse(45.0, 7.1385)  # 10.9 km from Frankfurt, 1.2 km from the village
+    assert (place.kind, place.label) == ("near", "1 km W of Village")
+    # 1.6 of the village's reach off, 1.3 of Frankfurt's (10.5 km): Frankfurt
+    assert g.reverse(45.0, 7.1335).label == "Frankfurt"
+
+
 def test_but_not_into_another_county(coder):
     # Schiphol: next to Amsterdam's edge, but in Haarlemmermeer (another county)
     g = coder([("Amsterdam", 45.0, 7.0, 650_000, "XX", "XX.01", "XX.01.1"),

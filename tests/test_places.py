@@ -74,6 +74,8 @@ def test_kansas_city_kansas_is_not_a_district_of_kansas_city_missouri(english):
 @pytest.mark.parametrize("where, lat, lon, display", [
     # the nearest place tells the region, not a deeper big town across the line
     ("Haneda airport, Ōta", 35.5494, 139.7798, "Tokyo, Japan"),
+    ("Newark airport", 40.6895, -74.1745, "Newark, New Jersey, United States"),
+    ("Kamakura", 35.3192, 139.5467, "Kamakura, Kanagawa, Japan"),  # not "..., Yokohama"
     # the town is of the nearest place's county: not Brooklyn, whose reach covers JFK too
     ("JFK airport", 40.6413, -73.7781, "Queens, New York, United States"),
     ("Kawasaki station", 35.5313, 139.6968, "Kawasaki, Kanagawa, Japan"),

@@ -52,7 +52,7 @@ CAP_KM = 20.0  # no town reaches farther (a metropolis' suburbs are towns of the
 SECTION_KM = 3.0
 # the nearest place this close tells the region (the town is found among the places whose
 # extent holds the position): a place's own surroundings, not a big neighbour's reach
-NEAR_KM = 4.0
+NEAR_KM = 5.0
 DEEP = 0.25  # ... unless a place holds it this deeply (distance / radius)
 # a position in no place's extent is in a big town of its region up to this many radii off
 EDGE = 1.6
