@@ -9,11 +9,14 @@ from tripexif.geocode.placefile import Source, SourcePlace, pack
 
 
 def place_file(folder, places, countries=None):
-    """A place file of ``places`` (name, lat, lon, population, country code[, region])."""
+    """A place file of ``places`` (name, lat, lon, population, country code[, region[,
+    county]])."""
     folder.mkdir(parents=True, exist_ok=True)
-    rows = [SourcePlace(lat, lon, pop, name, (region or ["XX.01"])[0], None, cc)
-            for name, lat, lon, pop, cc, *region in places]
-    source = Source(rows, {"XX.01": "State", "XX.02": "Other State"},
+    rows = [SourcePlace(lat, lon, pop, name, (area or ["XX.01"])[0],
+                        area[1] if len(area) > 1 else None, cc)
+            for name, lat, lon, pop, cc, *area in places]
+    source = Source(rows, {"XX.01": "State", "XX.02": "Other State", "XX.01.1": "County",
+                           "XX.01.2": "Other County"},
                     countries or {"FJ": "Fiji", "NO": "Norway", "AQ": "Antarctica",
                                   "XX": "Testland"})
     path = folder / "places.bin"
@@ -23,9 +26,9 @@ def place_file(folder, places, countries=None):
 
 @pytest.fixture
 def coder(tmp_path):
-    def make(places, at_sea=False):
+    def make(places, at_sea=False, zone=None):
         return OfflineGeocoder(data=place_file(tmp_path / "d", places),
-                               at_sea=lambda lat, lon: at_sea)
+                               at_sea=lambda lat, lon: at_sea, zone=zone)
 
     return make
 
@@ -72,6 +75,77 @@ def test_a_big_town_across_a_state_line_does_not_name_a_town_it_reaches(coder):
     place = g.reverse(45.0, 7.039)  # 0.08 km from Small's centre, 3.1 km from City's
     assert place.display == "Small, Other State, Testland"
     assert g.reverse(45.0, 7.01).display == "City, State, Testland"
+
+
+def test_the_nearest_place_tells_the_region_not_a_deeper_big_town_across_the_line(coder):
+    # Haneda: Kawasaki (other state, 1.5M, 12.2 km reach) holds the point at 0.53 of its
+    # reach, Ota (750k, 8.7 km) at 0.68; the village by the point is Ota's state's
+    g = coder([("Kawasaki", 45.0, 7.0, 1_500_000, "XX", "XX.02"),
+               ("Ota", 45.0, 7.142, 750_000, "XX"), ("Haneda", 44.975, 7.082, 900, "XX")])
+    place = g.reverse(45.0, 7.0825)  # 6.5 km from Kawasaki, 4.7 km from Ota
+    assert place.display == "Ota, State, Testland"
+
+
+def test_but_a_place_that_holds_it_deeply_tells_the_region(coder):
+    # 1 km from the city's centre (0.13 of its 7.7 km): a hamlet of another state 0.5 km
+    # off does not move it
+    g = coder([("City", 45.0, 7.0, 600_000, "XX"), ("Hamlet", 45.0, 7.0191, 600, "XX",
+                                                    "XX.02")])
+    assert g.reverse(45.0, 7.0127).display == "City, State, Testland"
+
+
+def test_the_town_is_of_the_county_of_the_nearest_place(coder):
+    # JFK: Brooklyn's reach (20 km) and Queens' (15 km) both hold it; the neighbourhood
+    # next to it is in Queens County: Queens, not the more populous Brooklyn
+    g = coder([("Brooklyn", 45.0, 7.0, 2_700_000, "XX", "XX.01", "XX.01.1"),
+               ("Queens", 45.0, 7.25, 2_300_000, "XX", "XX.01", "XX.01.2"),
+               ("Springfield", 45.0, 7.2, 30_000, "XX", "XX.01", "XX.01.2")])
+    assert g.reverse(45.0, 7.17).label == "Queens"  # 13 km from Brooklyn, 6 from Queens
+    assert g.reverse(45.0, 7.05).label == "Brooklyn"
+
+
+def test_a_town_in_another_time_zone_is_across_a_border(coder):
+    # Windsor's riverfront: 2.0 km from Detroit's centre across the river, 2.3 km from
+    # Windsor's; the border is the zones' border
+    def zone(lat, lon):
+        return "Zone/Windsor" if lat < 45.0 else "Zone/Detroit"
+
+    places = [("Detroit", 45.0139, 7.0, 650_000, "XX"), ("Windsor", 44.9653, 7.0, 230_000,
+                                                          "YY")]
+    g = coder(places, zone=zone)
+    assert g.reverse(44.9959, 7.0).label == "Windsor"
+    assert g.reverse(45.005, 7.0).label == "Detroit"
+    # one zone on both sides (no border to see): the nearer one, Detroit
+    assert coder(places, zone=lambda lat, lon: "Zone/A").reverse(44.9959, 7.0).label == (
+        "Detroit")
+
+
+def test_a_big_towns_limits_reach_past_its_circle(coder):
+    # Frankfurt's airport: 12.3 km from the centre of a town of 650,000 (8.1 km, so 1.52
+    # of it), 3.5 km from Kelsterbach (14,000 people, 1.2 km: 3 of it)
+    g = coder([("Frankfurt", 45.0, 7.0, 650_000, "XX", "XX.01", "XX.01.1"),
+               ("Kelsterbach", 45.0, 7.2, 14_000, "XX", "XX.01", "XX.01.1")])
+    place = g.reverse(45.0, 7.156)
+    assert (place.label, place.kind) == ("Frankfurt", "in")
+    assert place.distance_km == pytest.approx(12.3, abs=0.1)
+    # beyond 1.6 times its reach: the nearest place with distance and direction
+    assert g.reverse(45.0, 7.17).label == "2 km W of Kelsterbach"
+
+
+def test_but_not_over_a_nearest_place_that_holds_it_more_deeply(coder):
+    # 1.35 of the big town's reach off, but 1.2 of the village's (1 km): the village
+    g = coder([("Frankfurt", 45.0, 7.0, 650_000, "XX"), ("Village", 45.0, 7.154, 1000, "XX")])
+    place = g.reverse(45.0, 7.1385)  # 10.9 km from Frankfurt, 1.2 km from the village
+    assert (place.kind, place.label) == ("near", "1 km W of Village")
+    # 1.6 of the village's reach off, 1.3 of Frankfurt's (10.5 km): Frankfurt
+    assert g.reverse(45.0, 7.1335).label == "Frankfurt"
+
+
+def test_but_not_into_another_county(coder):
+    # Schiphol: next to Amsterdam's edge, but in Haarlemmermeer (another county)
+    g = coder([("Amsterdam", 45.0, 7.0, 650_000, "XX", "XX.01", "XX.01.1"),
+               ("Badhoevedorp", 45.0, 7.2, 14_000, "XX", "XX.01", "XX.01.2")])
+    assert g.reverse(45.0, 7.156).label == "3 km W of Badhoevedorp"
 
 
 @pytest.mark.parametrize("population, inside", [(30_000, True), (20_000, False)])

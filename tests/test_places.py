@@ -71,6 +71,40 @@ def test_kansas_city_kansas_is_not_a_district_of_kansas_city_missouri(english):
     assert english.reverse(39.0997, -94.5786).display == "Kansas City, Missouri, United States"
 
 
+@pytest.mark.parametrize("where, lat, lon, display", [
+    # the nearest place tells the region, not a deeper big town across the line
+    ("Haneda airport, Ōta", 35.5494, 139.7798, "Tokyo, Japan"),
+    ("Newark airport", 40.6895, -74.1745, "Newark, New Jersey, United States"),
+    ("Kamakura", 35.3192, 139.5467, "Kamakura, Kanagawa, Japan"),  # not "..., Yokohama"
+    # the town is of the nearest place's county: not Brooklyn, whose reach covers JFK too
+    ("JFK airport", 40.6413, -73.7781, "Queens, New York, United States"),
+    ("Kawasaki station", 35.5313, 139.6968, "Kawasaki, Kanagawa, Japan"),
+    ("Niterói, across the bay", -22.8833, -43.1036, "Niterói, Rio de Janeiro, Brazil"),
+    # a time zone's border is a country's: the river between Detroit and Windsor
+    ("Windsor's riverfront", 42.3149, -83.0364, "Windsor, Ontario, Canada"),
+    ("Detroit's Renaissance Center", 42.3293, -83.0398, "Detroit, Michigan, United States"),
+    ("Zhuhai by the Macau border", 22.2208, 113.5500,
+     "Zhuhai, Guangdong Sheng, China"),
+    # a place that holds it deeply tells the region (GeoNames files Macau's parishes
+    # under Zhuhai)
+    ("Senado Square", 22.1937, 113.5395, "Sé, Macau, Macao"),
+    ("Ciudad Juárez", 31.7386, -106.4870, "Ciudad Juárez, Chihuahua, Mexico"),
+    ("El Paso", 31.7587, -106.4869, "El Paso, Texas, United States"),
+    ("Annemasse", 46.1934, 6.2342, "Annemasse, Auvergne-Rhône-Alpes, France"),
+    ("Weil am Rhein", 47.5936, 7.6208, "Weil am Rhein, Baden-Württemberg, Germany"),
+    ("Saint-Louis", 47.5900, 7.5600, "Saint-Louis, Grand-Est, France"),
+    ("EuroAirport, in France", 47.5896, 7.5299, "2 km NE of Hésingue, Grand-Est, France"),
+    # a big town's limits reach past the circle of its area, not into another county
+    ("Frankfurt airport", 50.0379, 8.5622, "Frankfurt am Main, Hessen, Germany"),
+    ("LAX", 33.9416, -118.4085, "Los Angeles, California, United States"),
+    ("Schiphol, in Haarlemmermeer", 52.3105, 4.7683,
+     "Hoofddorp, Noord-Holland, The Netherlands"),
+    ("Forêt de Sénart, not Paris", 48.665, 2.49, "3 km NW of Tigery, Île-de-France, France"),
+])
+def test_borders_counties_and_airports(english, where, lat, lon, display):
+    assert english.reverse(lat, lon).display == display
+
+
 def test_waiyevo_is_not_named_after_labasa(english):
     # no settlement on Taveuni is in GeoNames cities500: the nearest place, Savusavu, is
     # named with distance and direction, never Labasa (77 km, the bigger town)
@@ -87,8 +121,10 @@ def test_a_point_at_sea(english):
     assert place.country == "French Polynesia"
 
 
-def test_just_outside_a_town_on_land(english):
-    place = english.reverse(-18.3, 178.4)  # south of Suva, in Fiji's waters
+def test_within_territorial_waters_the_nearest_town_names_it(english):
+    # 18 km south of Suva, in the sea but inside Fiji's territorial waters: timezonefinder's
+    # ocean zones begin beyond them, so this reads as near Suva, not at sea (a known limit)
+    place = english.reverse(-18.3, 178.4)
     assert place.label == "18 km S of Suva"
 
 

@@ -6,14 +6,22 @@ Naming a position, the most specific place it is *in* wins:
 - every place has an extent, a circle whose radius grows with its population
   (:func:`extent_km`: 1 km for a village, about 1.2 km for Holborn, 12 km for Kyoto, at most
   ``CAP_KM``; a section of a town reaches ``SECTION_KM`` at most);
-- the place whose extent holds the position most deeply (distance / radius smallest) tells
-  its country and region (admin1); the *town* is the most populous place of that country
-  and region whose extent holds the position (never a town across a border); the
+- a place whose extent holds the position deeply (within ``DEEP`` of its radius) tells its
+  country and region (admin1), else the nearest place within ``NEAR_KM``, else the place
+  whose extent holds it most deeply (distance / radius smallest); where the places around
+  lie in more than one country, only those in the position's time zone count (a border
+  between countries is one between zones);
+- the *town* is the most populous place of that country and region, and of the county
+  (admin2) of the place that told the region, whose extent holds the position (never a
+  town across a border; Queens for JFK, not the more populous Brooklyn); the
   *district* is the smaller place (a section such as Holborn or Shibuya, or a
   neighbourhood) that holds it most deeply and lies within the town's own extent; a
   smaller place beyond the town's extent that holds it more deeply than any district is a
   town of its own;
-- a position in no place's extent is named from the *nearest* place, with its distance and
+- a position in no place's extent is in a big town of the nearest place's region and
+  county whose extent stretched ``EDGE`` times holds it more deeply than the nearest place
+  (a town's limits reach past the circle of its area: Frankfurt's airport);
+- else it is named from the *nearest* place, with its distance and
   compass direction ("12 km NE of Waiyevo"): the nearest, never a bigger town farther off
   on another island or across a border;
 - a position whose time zone is an ocean's (timezonefinder's Etc/GMT zones lie beyond the
@@ -42,6 +50,12 @@ CAP_KM = 20.0  # no town reaches farther (a metropolis' suburbs are towns of the
 # no section of a town reaches farther: a borough's population is that of a small city, but
 # it is packed into a few kilometres (Islington's 200,000 people do not reach Tower Bridge)
 SECTION_KM = 3.0
+# the nearest place this close tells the region (the town is found among the places whose
+# extent holds the position): a place's own surroundings, not a big neighbour's reach
+NEAR_KM = 5.0
+DEEP = 0.25  # ... unless a place holds it this deeply (distance / radius)
+# a position in no place's extent is in a big town of its region up to this many radii off
+EDGE = 1.6
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 ENGLISH = ("", "en")
 
@@ -99,9 +113,15 @@ def place_file(path: Path) -> PlaceFile:
     return PlaceFile(path)
 
 
+def zone_at(lat: float, lon: float) -> str | None:
+    """The IANA time zone at the position, from timezonefinder."""
+    zone: str | None = _finder().timezone_at(lng=lon, lat=lat)
+    return zone
+
+
 def ocean_zone(lat: float, lon: float) -> bool:
     """Whether the position's time zone is an ocean's (Etc/GMT±N), from timezonefinder."""
-    zone = _finder().timezone_at(lng=lon, lat=lat)
+    zone = zone_at(lat, lon)
     return zone is None or zone.startswith("Etc/")
 
 
@@ -138,12 +158,15 @@ class OfflineGeocoder:
     name = "offline"
 
     def __init__(self, language: str | None = None, data: Path | None = None,
-                 at_sea: Callable[[float, float], bool] | None = None) -> None:
+                 at_sea: Callable[[float, float], bool] | None = None,
+                 zone: Callable[[float, float], str | None] | None = None) -> None:
         """``data``: another place file (default: the shipped one); ``at_sea``: tells
-        whether a position lies at sea (default: :func:`ocean_zone`)."""
+        whether a position lies at sea (default: :func:`ocean_zone`); ``zone``: the time
+        zone at a position (default: :func:`zone_at`)."""
         self.language = base_language(language)
         self._path = data or DATA
         self._at_sea = at_sea or ocean_zone
+        self._zone = zone or zone_at
 
     @property
     def file(self) -> PlaceFile:
@@ -178,29 +201,43 @@ class OfflineGeocoder:
 
     def reverse(self, lat: float, lon: float) -> Place | None:
         f = self.file
-        inside: dict[int, _Hit] = {}
+        found: dict[int, _Hit] = {}  # the places whose extent holds it, and any near it
         # a place smaller than the file's big_pop reaches no farther than this
-        small = f.around(lat, lon, extent_km(f.header["big_pop"]))
+        small = f.around(lat, lon, max(NEAR_KM, extent_km(f.header["big_pop"])))
         big = ((i, *f.position(i)) for i in f.within_box(lat, lon, CAP_KM, big=True))
         for candidates in (small, big):
             for i, plat, plon in candidates:
-                if i in inside:
+                if i in found:
                     continue
                 km = distance_km(lat, lon, plat, plon)
                 population = f.population(i)
                 radius = extent_km(population)
-                if km <= radius:
-                    inside[i] = _Hit(km / radius, population, i, km)
+                if km <= max(radius, NEAR_KM):
+                    found[i] = _Hit(km / radius, population, i, km)
+        pool = self._zoned(lat, lon, list(found.values()))
+        inside = [h for h in pool if h.score <= 1.0]
         if not inside:
             return self._outside(lat, lon)
-        # the place the position lies most deeply in tells its country and region: a town
-        # across a border whose reach covers it (Strasbourg's covers Kehl, New York's covers
-        # Jersey City) names nothing here
-        deepest = min(inside.values()).at
-        country, region = f.country[deepest], f.admin1[deepest]
-        same = [h for h in inside.values() if f.country[h.at] == country
-                and (f.admin1[h.at] == region or not f.admin1[h.at] or not region)]
-        town = max(same, key=lambda h: (h.population, -h.score))
+        # the region: that of a place that holds it deeply (within a quarter of its
+        # radius), else that of the nearest place a few km off (Haneda's, Tokyo, not that
+        # of Kawasaki, whose bigger extent holds the airport more deeply but not deeply),
+        # else that of the place that holds it most deeply; a town across a border or a
+        # state line whose reach covers it (Strasbourg's covers Kehl) names nothing here
+        deepest = min(inside)
+        near = [h for h in pool if h.km <= NEAR_KM]
+        first = [min(near, key=lambda h: h.km)] if near and deepest.score > DEEP else []
+        same: list[_Hit] = []
+        for decider in [*first, deepest]:
+            country, region = f.country[decider.at], f.admin1[decider.at]
+            same = [h for h in inside if f.country[h.at] == country
+                    and (f.admin1[h.at] == region or not f.admin1[h.at] or not region)]
+            if same:
+                break
+        # the town: the most populous of them in the county (admin2) of that place, or in
+        # none (JFK is in Queens County: Queens, not Brooklyn, which reaches it too)
+        county = f.admin2[decider.at]
+        local = [h for h in same if not county or f.admin2[h.at] in (0, county)]
+        town = max(local or same, key=lambda h: (h.population, -h.score))
         others = [h._replace(score=h.km / min(SECTION_KM, extent_km(h.population)))
                   for h in same if h.at != town.at and h.population <= town.population]
         others = [h for h in others if h.score <= 1.0]
@@ -213,6 +250,19 @@ class OfflineGeocoder:
             town, district = alone, None  # a town of its own beyond the big one's edge
         return self._place(town.at, town.km, district.at if district else None)
 
+    def _zoned(self, lat: float, lon: float, hits: list[_Hit]) -> list[_Hit]:
+        """``hits`` but those in another time zone than the position, when they lie in
+        more than one country (a border between countries is one between zones: Windsor's
+        America/Toronto, Detroit's America/Detroit); all of them when none is in its zone."""
+        f = self.file
+        if len({f.country[h.at] for h in hits}) < 2:
+            return hits
+        here = self._zone(lat, lon)
+        if here is None or here.startswith("Etc/"):
+            return hits
+        kept = [h for h in hits if self._zone(*f.position(h.at)) == here]
+        return kept or hits
+
     def _outside(self, lat: float, lon: float) -> Place | None:
         f = self.file
         reach = 25.0
@@ -222,11 +272,39 @@ class OfflineGeocoder:
             found = [hit for hit in found if hit[0] <= reach]
             if found:
                 km, i = min(found)
-                kind = "sea" if self._at_sea(lat, lon) else "near"
+                if self._at_sea(lat, lon):
+                    kind = "sea"
+                else:
+                    edge = self._edge(lat, lon, i)
+                    if edge is not None and edge.score <= km / extent_km(f.population(i)):
+                        return self._place(edge.at, edge.km, None)
+                    kind = "near"
                 plat, plon = f.position(i)
                 return self._place(i, km, None, kind, compass(plat, plon, lat, lon))
             reach *= 4
         return None
+
+    def _edge(self, lat: float, lon: float, nearest: int) -> _Hit | None:
+        """The big town (``big_pop`` or more) of the nearest place's country, region and
+        county (admin2: Schiphol's, Haarlemmermeer, is not Amsterdam's) whose extent,
+        stretched ``EDGE`` times, holds a position no place's extent holds, most deeply.
+        A town's limits reach past the circle of its area (Frankfurt's airport is 12 km
+        from its centre, 1.5 times its 8 km): it names the position when it holds it more
+        deeply (distance / radius) than the nearest place, "Frankfurt am Main" rather than
+        "4 km SE of Kelsterbach" (3 times Kelsterbach's 1.2 km)."""
+        f = self.file
+        country, region, county = f.country[nearest], f.admin1[nearest], f.admin2[nearest]
+        best: _Hit | None = None
+        for i in f.within_box(lat, lon, CAP_KM * EDGE, big=True):
+            if (f.country[i] != country or (region and f.admin1[i] not in (0, region))
+                    or (county and f.admin2[i] not in (0, county))):
+                continue
+            km = distance_km(lat, lon, *f.position(i))
+            population = f.population(i)
+            hit = _Hit(km / extent_km(population), population, i, km)
+            if hit.score <= EDGE and (best is None or hit < best):
+                best = hit
+        return best
 
     def _place(self, i: int, km: float, district: int | None, kind: str = "in",
                direction: str | None = None) -> Place:
