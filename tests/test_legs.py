@@ -113,7 +113,7 @@ def test_ferry_when_the_line_crosses_open_sea_at_ferry_speed():
     helsinki, tallinn = _stop(60.1640, 24.9560, 10), _stop(59.4440, 24.7660, 12, 30)
     km = distance_km(60.1640, 24.9560, 59.4440, 24.7660)
     mode, why = ground_mode(helsinki, tallinn, km, 2.5 * 3600, sea)
-    assert mode == "ferry" and why.startswith("25% of the line at open sea")
+    assert mode == "ferry" and why.startswith("100% of the line at open sea")
     # as fast as a plane is no boat; over land is no ferry
     assert ground_mode(helsinki, tallinn, km, 0.5 * 3600, sea)[0] == "ground"
     frankfurt, heidelberg = _stop(50.1109, 8.6821, 9), _stop(49.4094, 8.6942, 11)
@@ -122,6 +122,44 @@ def test_ferry_when_the_line_crosses_open_sea_at_ferry_speed():
     assert ground_mode(frankfurt, heidelberg, 78.0, 7200, None)[0] == "ground"
     near = _stop(50.1150, 8.6900, 10)
     assert ground_mode(frankfurt, near, 0.7, 1800, sea)[0] == "walk"
+
+
+@pytest.mark.parametrize("where, a, b, hours, share", [
+    # within territorial waters: timezonefinder's ocean zones called these "ground"
+    ("Cook Strait, Wellington to Picton", (-41.2865, 174.7762), (-41.2906, 174.0056), 3.5,
+     "50%"),
+    ("the Strait of Messina, Messina to Villa San Giovanni", (38.1960, 15.5600),
+     (38.2200, 15.6360), 0.5, "33%"),
+    ("Split to Hvar", (43.5081, 16.4402), (43.1729, 16.4411), 2.0, "67%"),
+])
+def test_a_strait_within_territorial_waters_is_crossed_by_ferry(where, a, b, hours, share):
+    sea = Sea()
+    km = distance_km(*a, *b)
+    mode, why = ground_mode(_stop(*a, 8), _stop(*b, 8), km, hours * 3600, sea)
+    assert (mode, why.split()[0]) == ("ferry", share)
+    assert ground_mode(_stop(*a, 8), _stop(*b, 8), km, 0.05 * 3600, sea)[0] == "ground"
+
+
+def test_land_and_sea_by_the_land_mask():
+    sea = Sea()
+    assert sea(-18.245, 178.44)  # 12 km off Suva, inside Fiji's territorial waters
+    assert sea(38.2068, 15.5977)  # the middle of the Strait of Messina, 3 km wide
+    assert not sea(21.2766, -157.8278)  # the beach at Waikiki
+    assert not sea(34.4320, 135.2304)  # Kansai airport, built on the sea
+    assert not sea(46.45, 6.55)  # Lake Geneva: a lake is land (no ferry over it is told)
+    sea.save()  # nothing to keep
+
+
+def test_a_drive_along_a_lake_or_a_coast_is_no_ferry():
+    sea = Sea()
+    # Lausanne to Évian across Lake Geneva by boat reads as ground: lakes are land
+    lausanne, evian = (46.5197, 6.6323), (46.4009, 6.5898)
+    assert ground_mode(_stop(*lausanne, 8), _stop(*evian, 9), distance_km(*lausanne, *evian),
+                       3600, sea)[0] == "ground"
+    # Waikiki's beach to Diamond Head's foot, along the shore
+    waikiki, diamond = (21.2766, -157.8278), (21.2620, -157.8060)
+    assert ground_mode(_stop(*waikiki, 8), _stop(*diamond, 9), distance_km(*waikiki, *diamond),
+                       1800, sea)[0] == "walk"
 
 
 def test_legs_join_the_points_in_the_air_and_skip_stays():

@@ -17,6 +17,7 @@ from tripexif.geocode.nearby import NearbyPlace
 from tripexif.geocode.offline import OfflineGeocoder
 from tripexif.geocode.placefile import (
     LOCAL,
+    LandMask,
     PlaceFile,
     PlaceFileError,
     Source,
@@ -121,11 +122,92 @@ def test_a_point_at_sea(english):
     assert place.country == "French Polynesia"
 
 
-def test_within_territorial_waters_the_nearest_town_names_it(english):
-    # 18 km south of Suva, in the sea but inside Fiji's territorial waters: timezonefinder's
-    # ocean zones begin beyond them, so this reads as near Suva, not at sea (a known limit)
-    place = english.reverse(-18.3, 178.4)
-    assert place.label == "18 km S of Suva"
+def test_at_sea_within_territorial_waters(english):
+    # 12 km off Suva, inside Fiji's territorial waters (timezonefinder's ocean zones begin
+    # beyond them): the land mask tells it is sea
+    place = english.reverse(-18.245, 178.44)
+    assert place.kind == "sea"
+    assert place.label == "at sea, 12 km off Suva"
+    assert english.reverse(-18.3, 178.4).label == "at sea, 18 km off Suva"
+
+
+@pytest.mark.parametrize("where, lat, lon, label", [
+    ("the beach at Waikiki", 21.2766, -157.8278, "Waikīkī, Honolulu"),
+    # an island built on the sea after the mask's GLOBE data: the airports' land
+    ("Kansai airport", 34.4320, 135.2304, "1 km W of Tajiri"),
+    # a lake is land in the mask: "at sea" would be wrong, the nearest town names it
+    ("the middle of Lake Geneva", 46.45, 6.55, "6 km NW of Évian-les-Bains"),
+    ("Mount Fuji", 35.3606, 138.7274, "11 km SW of Fujiyoshida"),
+])
+def test_not_at_sea(english, where, lat, lon, label):
+    place = english.reverse(lat, lon)
+    assert place.kind != "sea"
+    assert place.label == label
+
+
+@pytest.mark.parametrize("where, lat, lon, land", [
+    ("Fontainebleau", 48.4047, 2.7016, True),
+    ("Tower Bridge", 51.5055, -0.0754, True),
+    ("Mount Fuji", 35.3606, 138.7274, True),
+    ("Lake Geneva", 46.45, 6.55, True),
+    ("Kansai airport (built 1994)", 34.4320, 135.2304, True),
+    ("Chek Lap Kok airport (1998)", 22.3089, 113.915, True),
+    ("Chubu Centrair airport (2005)", 34.8584, 136.805, True),
+    ("10 km S of Suva", -18.2315, 178.4419, False),
+    ("the Strait of Messina", 38.2068, 15.5977, False),
+    ("Cook Strait", -41.2, 174.5, False),
+])
+def test_the_shipped_land_mask(english, where, lat, lon, land):
+    assert english.file.has_land
+    assert english.file.land_at(lat, lon) is land
+
+
+def test_the_shipped_land_mask_is_read_fast(english):
+    f = PlaceFile(offline.DATA)  # no block read yet
+    started = time.perf_counter()
+    f.sea_at(-18.245, 178.44)
+    assert time.perf_counter() - started < 0.01
+
+
+def test_japanese_cities_read_as_people_say_them(english):
+    """GeoNames' "Nara-shi" reads "Nara" (the label, a trip title); its local and Japanese
+    names stay as their sources give them."""
+    nara = english.reverse(34.685, 135.805)
+    assert (nara.label, nara.display) == ("Nara", "Nara, Japan")
+    assert nara.local_name == "奈良"
+    assert OfflineGeocoder("ja").reverse(34.685, 135.805).name == "奈良"
+    assert english.reverse(34.3961, 135.8577).display == "Yoshino, Nara, Japan"  # -chō
+    assert english.reverse(35.0295, 135.7567).label == "Kamigyō-ku, Kyoto"  # a ward's -ku
+
+
+@pytest.mark.parametrize("name, country, english", [
+    ("Nara-shi", "JP", "Nara"),
+    ("Nishi-Tokyo-shi", "JP", "Nishi-Tokyo"),
+    ("Yoshino-chō", "JP", "Yoshino"),
+    ("Kozakai-cho", "JP", "Kozakai"),
+    ("Kiso-machi", "JP", "Kiso"),
+    ("Hinohara-mura", "JP", "Hinohara"),
+    ("Kamigyō-ku", "JP", "Kamigyō-ku"),  # a ward: Kita-ku would be "north" alone
+    ("Shibuya", "JP", "Shibuya"),
+    ("Hiroshima", "JP", "Hiroshima"),  # no hyphen: part of the name
+    ("-shi", "JP", "-shi"),
+    ("Kō-shi", "CN", "Kō-shi"),  # only Japan's municipalities
+])
+def test_the_build_drops_japanese_municipality_endings(build, name, country, english):
+    assert build.english_name(name, country) == english
+
+
+def test_the_build_makes_land_of_the_airports(build):
+    import numpy as np
+
+    land = np.zeros((180, 360), dtype=bool)  # one cell a degree, all sea
+    build.mark_land(land, 1, [(34.43, 135.24), (-16.5, 179.9)], 60.0)
+    rows, cols = np.nonzero(land)
+    # 60 km around 34.43°N 135.24°E: 33.89-34.97°N, 134.59-135.89°E (rows 55-56 from the
+    # north pole, columns 314-315 from 180°W); and 15.96-17.04°S across ±180°
+    assert {(int(r), int(c)) for r, c in zip(rows, cols, strict=True)} == {
+        (55, 314), (55, 315), (56, 314), (56, 315),
+        (105, 359), (106, 359), (107, 359), (105, 0), (106, 0), (107, 0)}
 
 
 @pytest.mark.parametrize("language, kyoto, tokyo, japan", [
@@ -315,6 +397,80 @@ def test_a_damaged_text_block_is_refused():
     damaged = PlaceFile.from_bytes(bytes(data))
     with pytest.raises(PlaceFileError, match="damaged text block"):
         damaged.text(1)
+
+
+def _land(per_deg, land_cells):
+    """A land mask of ``per_deg`` cells a degree, land at the (row, col) ``land_cells``."""
+    rows, cols = 180 * per_deg, 360 * per_deg
+    bits = bytearray(rows * cols // 8)
+    for row, col in land_cells:
+        bits[(row * cols + col) // 8] |= 0x80 >> (col % 8)
+    return LandMask(per_deg, bytes(bits))
+
+
+def test_the_land_mask_reads_back():
+    # one cell a degree; land at 35-36°N 135-136°E (row 54, col 315) and at 10-11°S,
+    # 179-180°E (row 100, col 359)
+    data = PlaceFile.from_bytes(pack(_tiny()._replace(land=_land(1, [(54, 315), (100, 359)]))))
+    assert data.has_land and data.header["land"] == {"per_deg": 1, "block_rows": 32}
+    assert data.land_at(35.5, 135.5) and data.land_at(-10.5, 179.5)
+    assert not data.land_at(35.5, 136.5) and not data.land_at(-10.5, -179.5)
+    assert not data.land_at(90.0, 0.0) and not data.land_at(-90.0, 0.0)  # the poles' rows
+    # at sea: its cell and the eight around it are sea
+    assert not data.sea_at(35.5, 135.5)
+    assert not data.sea_at(36.5, 136.5)  # land in the cell to the south-west
+    assert not data.sea_at(-10.5, -179.5)  # land in the cell to the west, across ±180°
+    assert not data.sea_at(-11.5, -179.5)  # ... and to the north-west
+    assert data.sea_at(37.5, 136.5) and data.sea_at(35.5, 137.5) and data.sea_at(-10.5, -178.5)
+    assert data.sea_at(89.9, 0.0) and data.sea_at(-89.9, 0.0)
+    # a file without a mask says nothing is at sea
+    plain = PlaceFile.from_bytes(pack(_tiny()))
+    assert not plain.has_land and plain.land_at(0.0, 0.0) and not plain.sea_at(0.0, 0.0)
+
+
+def test_a_land_mask_of_the_wrong_size_is_not_packed():
+    with pytest.raises(ValueError, match="land mask"):
+        pack(_tiny()._replace(land=LandMask(1, bytes(100))))
+
+
+def _with_header(data, change):
+    length = struct.unpack_from("<I", data, 8)[0]
+    header = json.loads(data[12:12 + length])
+    change(header)
+    raw = json.dumps(header).encode()
+    raw += b" " * (-(12 + len(raw)) % 8)
+    return data[:8] + struct.pack("<I", len(raw)) + raw + data[12 + length:]
+
+
+@pytest.mark.parametrize("change", [
+    lambda h: h["land"].update(per_deg=2),  # another shape than its blocks
+    lambda h: h["land"].update(block_rows=0),
+    lambda h: h["land"].update(per_deg="x"),
+    lambda h: h.update(land=[1, 2]),
+    lambda h: h["sections"].pop("land_start"),
+])
+def test_a_damaged_land_header_is_refused(change):
+    data = pack(_tiny()._replace(land=_land(1, [])))
+    with pytest.raises(PlaceFileError, match="damaged header"):
+        PlaceFile.from_bytes(_with_header(data, change))
+
+
+@pytest.mark.parametrize("where", ["bytes", "starts"])
+def test_a_damaged_land_block_is_refused(where):
+    data = bytearray(pack(_tiny()._replace(land=_land(1, [(54, 315)]))))
+    sections = PlaceFile.from_bytes(bytes(data)).header["sections"]
+    base = 12 + struct.unpack_from("<I", data, 8)[0]
+    if where == "bytes":
+        offset = base + sections["land"][0]
+        data[offset:offset + 4] = b"\xff\xff\xff\xff"
+    else:  # block 1 said to end past the section
+        offset = base + sections["land_start"][0] + 4 * 2
+        data[offset:offset + 4] = struct.pack("<I", 10**6)
+    damaged = PlaceFile.from_bytes(bytes(data))
+    with pytest.raises(PlaceFileError, match="damaged land block"):
+        damaged.land_at(80.0 if where == "bytes" else 50.0, 135.5)  # blocks 0 and 1
+    if where == "bytes":
+        assert damaged.text(1)  # the rest of the file still reads
 
 
 def test_a_missing_place_file_is_one_line_not_a_traceback(run, japan, monkeypatch, tmp_path):

@@ -24,8 +24,11 @@ Naming a position, the most specific place it is *in* wins:
 - else it is named from the *nearest* place, with its distance and
   compass direction ("12 km NE of Waiyevo"): the nearest, never a bigger town farther off
   on another island or across a border;
-- a position whose time zone is an ocean's (timezonefinder's Etc/GMT zones lie beyond the
-  territorial waters) is "at sea, 12 km off Suva".
+- a position in no place's extent, ``SHORE_KM`` or more from the nearest place, whose cell
+  of the place file's land mask (~1.85 km) and the eight around it are all sea is "at sea,
+  12 km off Suva" (:meth:`PlaceFile.sea_at`): a beach, a harbour or a lake shore is never
+  at sea; a lake is land (the middle of Lake Geneva reads "6 km NW of
+  Évian-les-Bains", never "at sea").
 
 Names come in ``language`` where the file has a translation, else in the place's own
 language (its local name) when that is written in the reader's script, else in English.
@@ -56,6 +59,9 @@ NEAR_KM = 5.0
 DEEP = 0.25  # ... unless a place holds it this deeply (distance / radius)
 # a position in no place's extent is in a big town of its region up to this many radii off
 EDGE = 1.6
+# at sea only this far from the nearest place (and in no place's extent): a harbour, a quay
+# or land reclaimed since the land mask's data (GLOBE, 1999) by a town is not the sea
+SHORE_KM = 2.0
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 ENGLISH = ("", "en")
 
@@ -119,12 +125,6 @@ def zone_at(lat: float, lon: float) -> str | None:
     return zone
 
 
-def ocean_zone(lat: float, lon: float) -> bool:
-    """Whether the position's time zone is an ocean's (Etc/GMT±N), from timezonefinder."""
-    zone = zone_at(lat, lon)
-    return zone is None or zone.startswith("Etc/")
-
-
 @functools.cache
 def _finder() -> Any:
     from timezonefinder import TimezoneFinder
@@ -161,12 +161,16 @@ class OfflineGeocoder:
                  at_sea: Callable[[float, float], bool] | None = None,
                  zone: Callable[[float, float], str | None] | None = None) -> None:
         """``data``: another place file (default: the shipped one); ``at_sea``: tells
-        whether a position lies at sea (default: :func:`ocean_zone`); ``zone``: the time
-        zone at a position (default: :func:`zone_at`)."""
+        whether a position lies at sea (default: the place file's land mask,
+        :meth:`PlaceFile.sea_at`); ``zone``: the time zone at a position (default:
+        :func:`zone_at`)."""
         self.language = base_language(language)
         self._path = data or DATA
-        self._at_sea = at_sea or ocean_zone
+        self._at_sea = at_sea or self._sea
         self._zone = zone or zone_at
+
+    def _sea(self, lat: float, lon: float) -> bool:
+        return self.file.sea_at(lat, lon)
 
     @property
     def file(self) -> PlaceFile:
@@ -272,7 +276,7 @@ class OfflineGeocoder:
             found = [hit for hit in found if hit[0] <= reach]
             if found:
                 km, i = min(found)
-                if self._at_sea(lat, lon):
+                if km >= SHORE_KM and self._at_sea(lat, lon):
                     kind = "sea"
                 else:
                     edge = self._edge(lat, lon, i)

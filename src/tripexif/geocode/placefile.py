@@ -19,7 +19,11 @@ a flat array aligned to 8 bytes:
   ``i // TEXT_BLOCK``, whose bytes start at ``text_start[block]``;
 - per language ``L`` (and ``_local``, the name in the country's own language):
   ``L.place.key``/``L.place.text``, ``L.area.key``/``L.area.text``,
-  ``L.country.key``/``L.country.text``: sorted ids and the string id of their name.
+  ``L.country.key``/``L.country.text``: sorted ids and the string id of their name;
+- ``land``/``land_start``: the land mask, cells of 1/``per_deg`` degree (header ``land``),
+  one bit a cell (1 = land, most significant bit first), rows from the north pole, columns
+  from 180°W, in blocks of ``block_rows`` rows each compressed with raw deflate; block ``b``
+  is ``land[land_start[b]:land_start[b + 1]]``.
 
 :func:`pack` writes it from plain values (the build script's and the tests' input).
 """
@@ -48,6 +52,8 @@ BIG_POP = 40_000  # reaching more than 2 km (geocode/offline.py's extent_km)
 LOCAL = "_local"
 TEXT_BLOCK = 64
 CACHED_BLOCKS = 512
+LAND_BLOCK_ROWS = 32  # a land block: 32 rows of 1' (~60 km), 86 KB unpacked at most
+CACHED_LAND = 16
 STEPS = 65_535  # a coordinate is a uint16 offset in its fine cell: 0.2° / 65,535, ~0.3 m
 POP_SCALE = 2048  # a population is a uint16 code, 2048 log2(population + 1): within 0.04%
 
@@ -68,6 +74,15 @@ class SourcePlace(NamedTuple):
     country: str  # ISO 3166-1 alpha-2
 
 
+class LandMask(NamedTuple):
+    """Land or sea by cell: ``per_deg`` cells to the degree, rows (180 ``per_deg``) from the
+    north pole, columns (360 ``per_deg``) from 180°W, packed 8 cells a byte, most
+    significant bit first, 1 = land."""
+
+    per_deg: int
+    bits: bytes
+
+
 class Source(NamedTuple):
     """Everything a place file holds, keyed the way the sources key it."""
 
@@ -79,6 +94,7 @@ class Source(NamedTuple):
     area_names: Mapping[str, Mapping[str, str]] = {}
     country_names: Mapping[str, Mapping[str, str]] = {}
     about: Mapping[str, Any] = {}  # sources, build date: kept in the header
+    land: LandMask | None = None
 
 
 def fine_cell(lat: float, lon: float) -> int:
@@ -160,12 +176,33 @@ def pack(source: Source) -> bytes:
         starts.append(len(blob))
     columns["text_start"] = starts
     columns["text"] = array("B", bytes(blob))
+    land = None
+    if source.land is not None:
+        land = _pack_land(source.land, columns)
     return _assemble(columns, {
         "format": FORMAT, "count": len(order), "fine_deg": FINE_DEG,
         "coarse_deg": COARSE_DEG, "big_pop": BIG_POP, "languages": languages,
         "text_block": TEXT_BLOCK, "strings": len(strings),
         "about": dict(source.about),
+        **({"land": land} if land else {}),
     })
+
+
+def _pack_land(mask: LandMask, columns: dict[str, array[int]]) -> dict[str, int]:
+    rows, cols = 180 * mask.per_deg, 360 * mask.per_deg
+    width = -(-cols // 8)
+    if len(mask.bits) != rows * width:
+        raise ValueError(f"a land mask of {mask.per_deg} a degree is {rows * width} bytes, "
+                         f"not {len(mask.bits)}")
+    blob, starts = bytearray(), array("I", [0])
+    for first in range(0, rows, LAND_BLOCK_ROWS):
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+        chunk = mask.bits[first * width:(first + LAND_BLOCK_ROWS) * width]
+        blob += packer.compress(chunk) + packer.flush()
+        starts.append(len(blob))
+    columns["land_start"] = starts
+    columns["land"] = array("B", bytes(blob))
+    return {"per_deg": mask.per_deg, "block_rows": LAND_BLOCK_ROWS}
 
 
 def pop_code(population: int) -> int:
@@ -293,6 +330,17 @@ class PlaceFile:
         self._strings: int = header["strings"]
         self._blocks: dict[int, list[str]] = {}
         self._step: float = header["fine_deg"]
+        self._land_blocks: dict[int, bytes] = {}
+        land = header.get("land")
+        self._land: tuple[int, int, int, memoryview] | None = None
+        if land is not None:  # per degree, rows a block, bytes a row, the packed blocks
+            per, block = int(land["per_deg"]), int(land["block_rows"])
+            if not (0 < per <= 3600 and block > 0) or len(a["land_start"]) != (
+                    -(-180 * per // block) + 1):
+                raise ValueError("a land mask of another shape")
+            offset = header["sections"]["land"][0]
+            self._land = (per, block, -(-360 * per // 8),
+                          view[base + offset:base + offset + len(a["land"])])
 
     # --- strings and names ------------------------------------------------------------
 
@@ -343,6 +391,56 @@ class PlaceFile:
         ids = set(self.name)
         matching = {i for i in ids if wanted(self.text(i))}
         return [i for i, name in enumerate(self.name) if name in matching]
+
+    # --- land and sea -------------------------------------------------------------------
+
+    @property
+    def has_land(self) -> bool:
+        """Whether the file holds a land mask."""
+        return self._land is not None
+
+    def land_at(self, lat: float, lon: float) -> bool:
+        """Whether the land mask's cell holding the position is land (True when the file
+        has no mask: nothing is said to be at sea without one)."""
+        if self._land is None:
+            return True
+        per = self._land[0]
+        return self._land_cell(min(180 * per - 1, max(0, math.floor((90.0 - lat) * per))),
+                               math.floor((lon + 180.0) * per) % (360 * per))
+
+    def sea_at(self, lat: float, lon: float) -> bool:
+        """Whether the position is at sea: its cell of the land mask and the eight around it
+        all sea (a beach, a harbour wall or a cell half land is never at sea); False when
+        the file has no mask."""
+        if self._land is None:
+            return False
+        per = self._land[0]
+        rows, cols = 180 * per, 360 * per
+        row = min(rows - 1, max(0, math.floor((90.0 - lat) * per)))
+        col = math.floor((lon + 180.0) * per) % cols
+        return not any(self._land_cell(r, (col + dc) % cols)
+                       for r in range(max(0, row - 1), min(rows, row + 2))
+                       for dc in (-1, 0, 1))
+
+    def _land_cell(self, row: int, col: int) -> bool:
+        assert self._land is not None
+        per, block_rows, width, packed = self._land
+        block, at = divmod(row, block_rows)
+        found = self._land_blocks.get(block)
+        if found is None:
+            begin, end = self.arrays["land_start"][block:block + 2]
+            try:
+                if not begin <= end <= len(packed):
+                    raise zlib.error("a block out of bounds")
+                found = zlib.decompress(bytes(packed[begin:end]), -15)
+            except zlib.error as error:
+                raise PlaceFileError(f"{self.path} has a damaged land block") from error
+            if len(found) != min(block_rows, 180 * per - block * block_rows) * width:
+                raise PlaceFileError(f"{self.path} has a damaged land block")
+            if len(self._land_blocks) >= CACHED_LAND:
+                self._land_blocks.clear()
+            self._land_blocks[block] = found
+        return bool(found[at * width + (col >> 3)] >> (7 - (col & 7)) & 1)
 
     # --- space ------------------------------------------------------------------------
 

@@ -33,8 +33,8 @@ WALK_KM = 5.0
 FERRY_MIN_KM = 3.0  # a water crossing shorter than this is a bridge as often as a boat
 FERRY_MAX_S = 2 * 86400.0  # longer: days apart, no crossing to speak of
 FERRY_MAX_KMH = 60.0  # door to door: a ferry's 20-45 km/h with the waits at the ports
-# at least this share of the straight line at open sea (beyond territorial waters, which
-# read as land: see trip/sea.py): over water
+# at least this share of the straight line at sea (trip/sea.py's land mask: straits and
+# territorial waters are sea, lakes land): over water
 SEA_SHARE = 0.2
 STAY_KM = 0.1  # two places closer than this are one: no leg between them
 # a crossing of FLIGHT_MIN_KM or more, at least OCEAN_SHARE of it at open sea, faster than
@@ -123,6 +123,8 @@ def flown_over_sea(a: Stop, b: Stop, km: float, seconds: float,
     speed = km / (seconds / 3600) if seconds > 0 else None
     if speed is not None and speed <= SHIP_KMH and seconds <= FERRY_MAX_S:
         return None  # a ship's pace: an overnight ferry
+    if speed is not None and speed > AIRLINER_KMH and km < SURE_FLIGHT_KM:
+        return None  # faster than an airliner: a position or a time is wrong
     share = sea_share(a, b, at_sea)
     if share < OCEAN_SHARE:
         return None

@@ -1,32 +1,33 @@
-"""Land or sea at a position, offline: timezonefinder's ocean zones (``Etc/GMT±N``) cover the
-seas beyond each country's territorial waters (12 nautical miles, 22 km, from its coast).
-
-So a point answered "at sea" is surely at sea; a strait narrower than twice that, or a bay
-within one country's waters, reads as land (a ferry across it is taken for the ground)."""
+"""Land or sea at a position, offline: the place file's land mask (NOAA GLOBE via
+global-land-mask, cells of 1', ~1.85 km, sea only where all four GLOBE cells in it are;
+see geocode/placefile.py), the one the offline place names use. A position is at sea when
+its cell is: a beach, a quay or a harbour is in a cell that holds land, while the middle of
+a strait 3 km wide (Messina, the Bosporus) is sea, so a line across it reads as a crossing
+(the place names ask more: the eight cells around sea too). Lakes are land: no ferry over
+Lake Geneva is told from a drive round it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tripexif.geocode.placefile import PlaceFile
+
 
 class Sea:
-    """``Sea(index)(lat, lon)``: whether the position is at sea. The zone polygons load on
-    the first question; answers are kept in the scan ``index`` (None: for this run only),
-    like the photos' zones (:class:`~tripexif.clock.zones.ZoneFinder`)."""
+    """``Sea(index)(lat, lon)``: whether the position is at sea. The land mask is read
+    from the shipped place file on the first question (a block of it a few tenths of a
+    millisecond), so answers need no keeping: ``index`` and :meth:`save` are kept for the
+    callers and do nothing."""
 
-    def __init__(self, index: Any = None) -> None:
-        self._index = index
-        self._finder: Any = None
+    def __init__(self, index: Any = None, places: PlaceFile | None = None) -> None:
+        self._places = places
 
     def __call__(self, lat: float, lon: float) -> bool:
-        if self._finder is None:
-            from tripexif.clock.zones import ZoneFinder
+        if self._places is None:
+            from tripexif.geocode.offline import DATA, place_file
 
-            self._finder = ZoneFinder(self._index)
-        name = self._finder.name_at(lat, lon)
-        return name is not None and name.startswith("Etc/")
+            self._places = place_file(DATA)
+        return not self._places.land_at(lat, lon)
 
     def save(self) -> None:
-        """Keep the new answers in the index."""
-        if self._finder is not None:
-            self._finder.save()
+        """Nothing to keep: the mask answers at once."""
