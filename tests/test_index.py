@@ -73,7 +73,10 @@ def test_two_runs_sharing_the_index(library, tmp_path):
     path = tmp_path / "shared.sqlite"
 
     def one(_):
-        with Index(path) as index:  # closed in the thread that opened it
+        # closed in the thread that opened it; a long lock wait: this is about two runs
+        # sharing the index, not about giving up on a busy one (a loaded machine once made
+        # both give up within the default 1.5 s and store nothing)
+        with Index(path, lock_wait=60.0) as index:
             return load([str(library)], TimeSettings(), index=index).photos
 
     with ThreadPoolExecutor(2) as pool:
