@@ -140,9 +140,11 @@ def test_photos_piped_at_80_columns_greps(run, tmp_path, make_photo, monkeypatch
     assert f"{tmp_path}/{folder}/IMG_0001.jpg" in result.stdout.splitlines()
 
 
-@pytest.mark.parametrize("command", ["scan", "photos", "where", "map", "cache"])
+@pytest.mark.parametrize("command", ["scan", "photos", "where", "map", "cache", "trips",
+                                     "clocks", "geotag"])
 def test_help_has_examples_defaults_and_metavars(run, command):
     text = " ".join(run(command, "--help").stdout.split())
+    assert "PATHS" not in text  # one metavar for paths everywhere: [PATH]...
     assert "Examples:" in text and f"tripexif {command} " in text.split("Examples:")[1]
     assert "RANGE" not in text and "INTEGER" not in text and "FLOAT" not in text
     if command in ("scan", "map"):

@@ -16,7 +16,7 @@ from tripexif.cli.params import common_options, format_option, placement_options
 Examples:
   tripexif clocks ~/Pictures/japan
   tripexif clocks ~/Pictures/japan --track day1.gpx -f json""")
-@click.argument("paths", nargs=-1, type=PATHS)
+@click.argument("paths", nargs=-1, type=PATHS, metavar="[PATH]...")
 @format_option("clocks")
 @placement_options
 @common_options

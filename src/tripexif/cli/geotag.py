@@ -18,7 +18,7 @@ Examples:
   tripexif geotag ~/Pictures/japan --track japan.gpx            # dry run: a table
   tripexif geotag ~/Pictures/japan --track japan.gpx --write-xmp
   tripexif geotag japan -f csv -o geotags.csv && exiftool -csv=geotags.csv japan""")
-@click.argument("paths", nargs=-1, type=PATHS)
+@click.argument("paths", nargs=-1, type=PATHS, metavar="[PATH]...")
 @click.option("--write-xmp", is_flag=True,
               help="Write each placed photo's position to its XMP sidecar (IMG_1234.CR2.xmp, "
                    "or merged into the sidecar it has, keeping its other properties).")

@@ -39,7 +39,7 @@ Examples:
 
 
 @cli.command(epilog=EXAMPLES)
-@click.argument("paths", nargs=-1, type=PATHS)
+@click.argument("paths", nargs=-1, type=PATHS, metavar="[PATH]...")
 @format_option("trips")
 @trip_options
 @cluster_options
