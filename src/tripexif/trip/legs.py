@@ -36,6 +36,7 @@ FERRY_MAX_KMH = 60.0  # door to door: a ferry's 20-45 km/h with the waits at the
 # at least this share of the straight line at sea (trip/sea.py's land mask: straits and
 # territorial waters are sea, lakes land): over water
 SEA_SHARE = 0.2
+LINEAR_KM = 100.0  # a shorter line is sampled in straight steps of latitude and longitude
 STAY_KM = 0.1  # two places closer than this are one: no leg between them
 # a crossing of FLIGHT_MIN_KM or more, at least OCEAN_SHARE of it at open sea, faster than
 # SHIP_KMH door to door (or days apart: no road to have taken): flown
@@ -172,7 +173,12 @@ def sea_share(a: Stop, b: Stop, at_sea: AtSea) -> float:
     ~2 km, at most 24) that is at sea."""
     km = distance_km(a.lat, a.lon, b.lat, b.lon)
     samples = max(1, min(24, int(km / 2)))
-    line = great_circle(a.lat, a.lon, b.lat, b.lon, samples + 1)[1:-1]
+    if km < LINEAR_KM:  # short: straight steps in degrees stray metres from the great circle
+        dlon = (b.lon - a.lon + 540.0) % 360.0 - 180.0
+        line = [(a.lat + (b.lat - a.lat) * k / (samples + 1), a.lon + dlon * k / (samples + 1))
+                for k in range(1, samples + 1)]
+    else:
+        line = great_circle(a.lat, a.lon, b.lat, b.lon, samples + 1)[1:-1]
     wet = sum(1 for lat, lon in line if at_sea(lat, (lon + 180.0) % 360.0 - 180.0))
     return wet / len(line)
 
