@@ -198,6 +198,20 @@ def _later(lat, lon, hours):
     return _stop(lat, lon, 0)._replace(arrival=moment, departure=moment)
 
 
+def test_a_slow_walk_round_a_bay_is_no_ferry_but_a_slow_ferry_to_an_island_is():
+    """Bondi to Maroubra along the cliffs in two hours: two thirds of the straight line is at
+    sea, yet it was walked; Helsinki's market square to Suomenlinna in 50 minutes: the line
+    is all sea and the fortress island's cell too, so a ferry however slow."""
+    sea = Sea()
+    bondi, maroubra = _stop(-33.8915, 151.2767, 10), _stop(-33.9500, 151.2570, 12)
+    [walk] = legs([bondi, maroubra], {}, sea)
+    assert walk.mode == "walk" and walk.evidence.endswith("round the shore")
+    faster = _stop(-33.9500, 151.2570, 10, 40)  # 40 minutes: no walk (a boat or a bus)
+    assert legs([bondi, faster], {}, sea)[0].mode != "walk"
+    market, fortress = _stop(60.1675, 24.9525, 10), _stop(60.1454, 24.9881, 10, 50)
+    assert legs([market, fortress], {}, sea)[0].mode == "ferry"
+
+
 def test_a_long_crossing_of_open_sea_faster_than_a_ship_was_flown():
     """Suva in the afternoon, Apia the next morning (1,150 km at ~60 km/h door to door: no
     road, and no ship that fast): a flight; Helsinki to Stockholm overnight at a ship's

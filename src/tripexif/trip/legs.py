@@ -36,6 +36,11 @@ FERRY_MAX_KMH = 60.0  # door to door: a ferry's 20-45 km/h with the waits at the
 # at least this share of the straight line at sea (trip/sea.py's land mask: straits and
 # territorial waters are sea, lakes land): over water
 SEA_SHARE = 0.2
+# at most STROLL_KMH door to door over at most STROLL_KM, both ends on land and less than
+# STROLL_SEA of the line at sea: a walk round a bay or along a coast, not a ferry
+STROLL_KMH = 4.5
+STROLL_KM = 10.0
+STROLL_SEA = 0.75
 LINEAR_KM = 100.0  # a shorter line is sampled in straight steps of latitude and longitude
 STAY_KM = 0.1  # two places closer than this are one: no leg between them
 # a crossing of FLIGHT_MIN_KM or more, at least OCEAN_SHARE of it at open sea, faster than
@@ -196,6 +201,9 @@ def ground_mode(a: Stop, b: Stop, km: float, seconds: float,
     if at_sea is not None and km >= FERRY_MIN_KM and (speed is None or speed <= FERRY_MAX_KMH):
         ends = [s for s in (a, b) if at_sea(s.lat, s.lon)]
         share = sea_share(a, b, at_sea)
+        if (speed is not None and speed <= STROLL_KMH and km <= STROLL_KM and not ends
+                and share < STROLL_SEA):  # round a bay on foot: its line cuts across water
+            return "walk", f"{shown} round the shore"
         if share >= SEA_SHARE:
             return "ferry", f"{share:.0%} of the line at open sea; {shown}"
         if ends and share > 0:
