@@ -153,6 +153,11 @@ def test_clocks_command_tells_how_each_clock_was_found(run, trip, monkeypatch):
     # (this folder is one trip: no home shows in it, so nothing is said about home time)
     table = run("clocks", "p", "--no-cache", "-q")
     assert "alignment" in table.stdout and "UTC+02:00" in table.stdout
+    # the table ends with the camera's sentence; stderr does not say it again (JSON's does)
+    said = run("clocks", "p", "--no-cache")
+    assert "FUJIFILM X-T5: clock was UTC+02:00" in " ".join(said.stdout.split())
+    assert "clock was" not in said.stderr
+    assert "FUJIFILM X-T5: clock was" in result.stderr
     # pinned by the line it printed: the same instants, now from the user's rule
     pinned = run("clocks", "p", "-f", "json", "--no-cache", "--clock-offset",
                  "FUJIFILM X-T5=-02:00")

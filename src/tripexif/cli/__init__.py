@@ -105,9 +105,10 @@ def input_paths(paths: Sequence[str], null: bool) -> list[str]:
 
 def load_photos(ctx: Context, paths: Sequence[str], null: bool,
                 settings: TimeSettings, place: Placing | None = None,
-                ) -> tuple[PhotoSet, list[str]]:
+                warn: bool = True) -> tuple[PhotoSet, list[str]]:
     """Walk, read and time the photos (and place those without GPS, with ``place``); with
-    the paths this run was given."""
+    the paths this run was given. The load's warnings are said on stderr unless ``warn`` is
+    False (the caller says them)."""
     from tripexif.api import load
     from tripexif.reading.pool import usable_cpus
 
@@ -116,8 +117,9 @@ def load_photos(ctx: Context, paths: Sequence[str], null: bool,
         photoset = load(arguments, settings, jobs=ctx.jobs or usable_cpus(),
                         index=ctx.index(), progress=progress,
                         **(place.load_options() if place else {}))
-    for message in photoset.warnings:
-        ctx.warn(message)
+    if warn:
+        for message in photoset.warnings:
+            ctx.warn(message)
     return photoset, arguments
 
 

@@ -42,6 +42,12 @@ def clocks(paths: tuple[str, ...], fmt: str | None, track: tuple[str, ...],
     ctx = Context(quiet, progress, jobs, no_cache, output)
     place = placing(ctx, track, max_interpolation, max_extrapolation)
     photoset, arguments = load_photos(ctx, paths, null,
-                                      time_settings(camera_tz, clock_offset, default_tz), place)
-    emit(ctx, chosen, clock_reports(photoset.photos, photoset.clocks), export_options(ctx),
-         arguments, photoset)
+                                      time_settings(camera_tz, clock_offset, default_tz), place,
+                                      warn=False)
+    reports = clock_reports(photoset.photos, photoset.clocks)
+    # the table ends with each camera's sentence: not said again on stderr
+    shown = {r.note for r in reports if r.note} if chosen.name == "table" else set()
+    for message in photoset.warnings:
+        if message not in shown:
+            ctx.warn(message)
+    emit(ctx, chosen, reports, export_options(ctx), arguments, photoset)
