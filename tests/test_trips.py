@@ -114,6 +114,11 @@ def test_modes_match_how_the_traveller_went(itinerary):
     assert [m for _, _, m in _modes(pacific)].count("flight") == 1
     by_mode = japan.distance_by_mode()
     assert by_mode["flight"] > 18000 and 500 < by_mode["ground"] < 700
+    # Osaka to Kansai airport: the line crosses Osaka Bay at ferry speed, but the traveller
+    # flew on from there: an airport is reached by land
+    assert "ferry" not in by_mode
+    [kix] = [leg for leg in japan.legs if leg.evidence.startswith("to the airport")]
+    assert kix.mode == "ground" and _town(kix.start) == "Osaka"
 
 
 def test_photos_from_the_plane_are_in_flight_waypoints(itinerary):

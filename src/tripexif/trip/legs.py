@@ -249,4 +249,20 @@ def legs(points: Sequence[Stop], flown: dict[int, str], at_sea: AtSea | None = N
         if mode == "flight" or km >= STAY_KM:  # not a stay at one place overnight
             out.append(Leg(a, b, km, max(0.0, seconds), mode, why, path))
         i = j
+    return _to_airports_by_land(out)
+
+
+def _to_airports_by_land(legs: list[Leg]) -> tuple[Leg, ...]:
+    """The legs with a "ferry" to or from a flight made "ground": an airport is reached by
+    road or rail, and the line to one built on the sea (Kansai, Haneda) crosses water."""
+    out = list(legs)
+    for k, leg in enumerate(out):
+        if leg.mode != "ferry":
+            continue
+        flies_next = k + 1 < len(out) and out[k + 1].mode == "flight" \
+            and out[k + 1].start is leg.end
+        flew_before = k > 0 and out[k - 1].mode == "flight" and out[k - 1].end is leg.start
+        if flies_next or flew_before:
+            out[k] = leg._replace(mode="ground", evidence=(
+                f"{'to' if flies_next else 'from'} the airport: {leg.evidence}"))
     return tuple(out)
