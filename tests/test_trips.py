@@ -289,6 +289,26 @@ def test_trips_command_json_and_csv(run, folder, tmp_path):
     assert lines[1].endswith(",Helsinki 1; Tallinn 1")
 
 
+def test_photos_from_the_plane_read_in_flight_not_passing(itinerary):
+    """The table, the Markdown and the report say "in flight (A → B)" for a photo from the
+    plane, and "(passing)" only for places passed through on the ground."""
+    from tripexif import export
+    from tripexif.export import Options
+
+    japan = tripexif.trip.trips.select(itinerary, tripexif.Selection(trip="2024-03-18"))
+    air = [s for s in japan.stops if s.place and s.place.kind == "flight"]
+    assert air and all(s.kind == "waypoint" for s in air)
+    table = export.get("scan", "table").render(japan, Options(width=160))
+    flights = [line for line in table.splitlines() if "in flight (" in line]
+    assert flights and not any("(passing)" in line for line in flights)
+    assert any("(passing)" in line and "in flight" not in line for line in table.splitlines())
+    markdown = export.get("scan", "md").render(japan, Options())
+    assert "*in flight (" in markdown and "*passing in flight" not in markdown
+    report = export.get("scan", "report").render(japan, Options())
+    assert "in flight (" in report and "in flight (Frankfurt am Main → Tokyo) (passing)" \
+        not in report
+
+
 def test_trips_table(run, folder, itinerary):
     result = run("trips", "--no-cache", "-j", "1", "--trip", "2024-05-13", str(folder))
     lines = result.stdout.splitlines()

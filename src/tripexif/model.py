@@ -127,7 +127,7 @@ class Place(NamedTuple):
         elif self.kind == "sea":
             text = f"at sea, {km} off {self.name}"
         elif self.kind == "flight":
-            text = "in flight"
+            text = self.name or "in flight"  # "in flight (Frankfurt am Main → Tokyo)"
         elif self.kind == "landmark":
             text = ", ".join(part for part in (self.name, self.town) if part)
         else:

@@ -18,6 +18,7 @@ from tripexif.export.records import (
     local_day_title,
     nearby_texts,
     night_text,
+    passing,
     photo_count_text,
     photo_link,
     place_label,
@@ -58,7 +59,7 @@ def _day(day: Day, options: Options, first_stop: Stop | None) -> list[str]:
         if stop.kind == "stop":
             head = f"**{stop.index}. {md_text(place_label(stop))}**"
         else:
-            head = f"*passing {md_text(place_label(stop))}*"
+            head = f"*{'passing ' if passing(stop) else ''}{md_text(place_label(stop))}*"
         lines.append(f"- {head} · " + " · ".join(md_text(f) for f in facts))
         links = [f"[{md_text(shared_name(path, options.full_paths))}]"
                  f"({photo_link(path, options.base)})" for path in stop.files[:FILES_PER_STOP]]

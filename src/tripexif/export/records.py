@@ -96,6 +96,12 @@ def place_label(stop: Stop) -> str:
     return stop.place.display if stop.place else f"{stop.lat:.5f}, {stop.lon:.5f}"
 
 
+def passing(stop: Stop) -> bool:
+    """A waypoint passed through on the ground (said "passing"); a photo from a plane says
+    "in flight" already."""
+    return stop.kind == "waypoint" and not (stop.place and stop.place.kind == "flight")
+
+
 def place_fields(place: Place | None) -> dict[str, Any]:
     """The parts of a stop's place (added): its label, district, admin2 area, local name
     and kind ("in", "near", "sea", "landmark", "flight")."""

@@ -25,6 +25,7 @@ from tripexif.export.records import (
     local_day_title,
     nearby_texts,
     night_text,
+    passing,
     photo_link,
     place_label,
     plural,
@@ -119,7 +120,7 @@ def _stop_html(stop: Stop, day: Day, colour: str, first: bool, options: Options)
         facts[0] += f" ({stop.timezone})"
     number = f'<span class="n" style="background:{colour}">{stop.index}</span>' \
         if stop.kind == "stop" else '<span class="n passing">·</span>'
-    place = _h(place_label(stop)) + ("" if stop.kind == "stop" else " (passing)")
+    place = _h(place_label(stop)) + (" (passing)" if passing(stop) else "")
     out = [f'<li class="{stop.kind}">{number}<div><strong>{place}</strong>'
            f'<div class="facts">{" · ".join(_h(f) for f in facts)}</div>']
     if options.thumbnail is not None and stop.kind == "stop":

@@ -14,6 +14,7 @@ from tripexif.export.records import (
     distance_text,
     local_day_title,
     night_text,
+    passing,
     place_label,
     plural,
     text_path,
@@ -334,7 +335,8 @@ def _day_table(console: Console, day: Day, firsts: set[int]) -> None:
                         for p in near)))
                     table.add_row("", "", line, "", "", style="dim")
         else:
-            place.append(" (passing)")
+            if passing(stop):
+                place.append(" (passing)")
             table.add_row("·", span, place, _stop_photos(stop), previous, style="dim")
     console.print(table)
     if day.night is not None:

@@ -102,7 +102,8 @@ def _in_flight(days: Sequence[Day], points: Sequence[Stop],
         else:
             label = "in flight"
         renamed[id(points[i])] = points[i]._replace(kind="waypoint",
-                                                    place=Place(label, distance_km=None))
+                                                    place=Place(label, distance_km=None,
+                                                                kind="flight"))
     out = []
     for day in days:
         if not any(id(s) in renamed for s in day.stops):
