@@ -358,3 +358,32 @@ def test_the_cli_names_a_bad_track_and_still_scans(run, tmp_path, monkeypatch):
     assert json.loads(result.stdout)["summary"]["located"] == 1
     missing = run("scan", "p", "--track", "nowhere.gpx")
     assert missing.exit_code == 2 and "nowhere.gpx" in missing.stderr
+
+
+def test_where_places_a_photo_by_a_track_and_says_so(run, tmp_path, monkeypatch):
+    """`where` answers for a photo without GPS from --track: the interpolated position,
+    how it was placed and its error; without a track it says it has none, and with a
+    track that does not cover its moment it says why it was not placed."""
+    from trips import Shot, write
+
+    write(tmp_path / "p", [Shot("a.jpg", datetime(2024, 4, 2, 9, 10), "Asia/Tokyo", None, None)])
+    (tmp_path / "day.gpx").write_text(
+        '<gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>'
+        '<trkpt lat="35.0" lon="135.7"><time>2024-04-02T00:05:00Z</time></trkpt>'
+        '<trkpt lat="35.01" lon="135.7"><time>2024-04-02T00:15:00Z</time></trkpt>'
+        '</trkseg></trk></gpx>')
+    (tmp_path / "other.gpx").write_text(
+        '<gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>'
+        '<trkpt lat="35.0" lon="135.7"><time>2024-04-03T00:05:00Z</time></trkpt>'
+        '<trkpt lat="35.01" lon="135.7"><time>2024-04-03T00:15:00Z</time></trkpt>'
+        '</trkseg></trk></gpx>')
+    monkeypatch.chdir(tmp_path)
+    args = ("where", "p/a.jpg", "-f", "json", "--geocoder", "none", "--no-cache")
+    [placed] = json.loads(run(*args, "--track", "day.gpx").stdout)
+    assert placed["lat"] == pytest.approx(35.005, abs=1e-4) and placed["gps_source"] == "track"
+    assert placed["answer"].startswith("placed by the track, ±")
+    assert placed["map_url"] is not None
+    [bare] = json.loads(run(*args).stdout)
+    assert bare["lat"] is None and bare["answer"].startswith("no GPS position in this file")
+    [missed] = json.loads(run(*args, "--track", "other.gpx").stdout)
+    assert missed["lat"] is None and "; not placed: " in missed["answer"]

@@ -213,10 +213,12 @@ def online_budget_for(seconds: float, geocoder: str, nearby: bool = False) -> An
 @cli.command()
 @click.argument("photo_paths", nargs=-1, required=True, type=PATHS, metavar="PHOTO...")
 @format_option("where")
+@placement_options
 @geocoder_options
 @common_options
 @handle_errors
-def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
+def where(photo_paths: tuple[str, ...], fmt: str | None, track: tuple[str, ...],
+          max_interpolation: timedelta, max_extrapolation: timedelta, geocoder: str,
           geocoder_option: tuple[tuple[str, str], ...], language: str | None,
           online_budget: float, output: str | None, null: bool,
           camera_tz: tuple[tuple[str, str], ...],
@@ -224,11 +226,14 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
           jobs: int | None, no_cache: bool, quiet: bool, progress: bool | None) -> None:
     """Where and when each PHOTO was taken, with a link to the spot on OpenStreetMap.
 
-    Says plainly when a photo has no GPS position. Exits 1 when no photo could be read.
+    Says plainly when a photo has no GPS position; one without is placed by a --track (or
+    by the other photos given) when it can be, and says so. Exits 1 when no photo could be
+    read.
 
     \b
     Examples:
       tripexif where IMG_0001.JPG
+      tripexif where DSCF4113.RAF --track day.gpx
       tripexif where *.HEIC -f json --geocoder nominatim \\
           --geocoder-option user_agent=me@example.org"""
     from tripexif import export
@@ -238,8 +243,11 @@ def where(photo_paths: tuple[str, ...], fmt: str | None, geocoder: str,
     ctx = Context(quiet, progress, jobs, no_cache, output)
     coder = make_geocoder(ctx, geocoder, geocoder_option, language,
                           online_budget_for(online_budget, geocoder))
+    from tripexif.cli.placing import placing
+
     photoset, arguments = load_photos(ctx, photo_paths, null,
-                                      time_settings(camera_tz, clock_offset, default_tz))
+                                      time_settings(camera_tz, clock_offset, default_tz),
+                                      placing(ctx, track, max_interpolation, max_extrapolation))
     records = answers(photoset.photos, coder)
     emit(ctx, chosen, records, export_options(ctx), arguments, photoset)
     if not any(p.ok for p in photoset.photos):

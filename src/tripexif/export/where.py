@@ -12,6 +12,7 @@ from tripexif.geocode.base import Geocoder
 from tripexif.model import Photo, Place
 
 NO_GPS = "no GPS position in this file"
+PLACED_BY = {"track": "track", "photos": "other photos", "stop": "other photos' stop"}
 
 
 def osm_link(lat: float, lon: float, zoom: int = 16) -> str:
@@ -34,7 +35,12 @@ def answer(photo: Photo, geocoder: Geocoder) -> dict[str, Any]:
         record["answer"] = f"not read: {photo.skipped}"
     elif not photo.located:
         record["answer"] = NO_GPS + (f" (the one it has was rejected: {photo.gps_note})"
-                                     if photo.gps_note else "")
+                                     if photo.gps_note else "") + (
+            f"; not placed: {photo.place_note}" if photo.place_note else "")
+    elif photo.placed:  # no GPS of its own: placed by a --track or the other photos given
+        error = f", ±{photo.gps_error_m:,.0f} m" if photo.gps_error_m is not None else ""
+        record["answer"] = (f"placed by the {PLACED_BY.get(photo.gps_source or '', 'photos')}"
+                            f"{error}" + (f": {photo.place_note}" if photo.place_note else ""))
     else:
         record["answer"] = "located"
     return record
