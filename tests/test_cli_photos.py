@@ -88,7 +88,9 @@ def test_where_says_where_when_and_links_the_map(run, trip):
         "#map=16/35.003700/135.778800\n"
         "  camera   Apple iPhone 15\n"
         "nogps.heic\n"
-        "  position no GPS position in this file\n"
+        # the other photo given is 50 min away: too far to place it by
+        "  position no GPS position in this file; not placed: no located photo within 30 min "
+        "(the nearest is 50 min away)\n"
         "  taken    2025-04-02T10:00:00+09:00 (no zone known; offset_tag)\n"
         "  camera   Apple iPhone 15\n"
     )
