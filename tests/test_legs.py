@@ -147,7 +147,6 @@ def test_land_and_sea_by_the_land_mask():
     assert not sea(21.2766, -157.8278)  # the beach at Waikiki
     assert not sea(34.4320, 135.2304)  # Kansai airport, built on the sea
     assert not sea(46.45, 6.55)  # Lake Geneva: a lake is land (no ferry over it is told)
-    sea.save()  # nothing to keep
 
 
 def test_a_drive_along_a_lake_or_a_coast_is_no_ferry():

@@ -225,11 +225,9 @@ def scan(
         photoset = load(names, time or TimeSettings(), jobs=jobs or usable_cpus(), index=index,
                         progress=progress, placement=placement, track=track,
                         clustering=clustering)
-        sea = Sea(index)
         itinerary = build(photoset.photos, clustering or ClusterSettings(), coder,
                           photoset.warnings, nearby, keep_duplicates=keep_duplicates,
-                          trips=trips, at_sea=sea)
-        sea.save()
+                          trips=trips, at_sea=Sea())
         if only is not None:
             itinerary = select(itinerary, only)
         if index is not None:  # said while naming (a place-name write that failed)

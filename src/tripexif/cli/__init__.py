@@ -266,11 +266,9 @@ def make_itinerary(ctx: Context, paths: Sequence[str], null: bool, settings: Tim
     from tripexif.trip.trips import select
 
     photoset, arguments = load_photos(ctx, paths, null, settings, place)
-    sea = Sea(ctx.index())
     itinerary = build(photoset.photos, clustering, coder, photoset.warnings, nearby,
                       keep_duplicates=keep_duplicates,
-                      trips=trip_choice[0] if trip_choice else None, at_sea=sea)
-    sea.save()
+                      trips=trip_choice[0] if trip_choice else None, at_sea=Sea())
     advise(ctx, itinerary, photoset.ignored)
     if trip_choice:
         itinerary = select(itinerary, trip_choice[1])

@@ -8,18 +8,15 @@ Lake Geneva is told from a drive round it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from tripexif.geocode.placefile import PlaceFile
 
 
 class Sea:
-    """``Sea(index)(lat, lon)``: whether the position is at sea. The land mask is read
-    from the shipped place file on the first question (a block of it a few tenths of a
-    millisecond), so answers need no keeping: ``index`` and :meth:`save` are kept for the
-    callers and do nothing."""
+    """``Sea()(lat, lon)``: whether the position is at sea. The land mask is read from the
+    shipped place file on the first question (a block of it a few tenths of a
+    millisecond), so answers need no keeping."""
 
-    def __init__(self, index: Any = None, places: PlaceFile | None = None) -> None:
+    def __init__(self, places: PlaceFile | None = None) -> None:
         self._places = places
 
     def __call__(self, lat: float, lon: float) -> bool:
@@ -28,6 +25,3 @@ class Sea:
 
             self._places = place_file(DATA)
         return not self._places.land_at(lat, lon)
-
-    def save(self) -> None:
-        """Nothing to keep: the mask answers at once."""
