@@ -81,6 +81,15 @@ def _known(name: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def timezone_finder() -> Any:
+    """timezonefinder's finder, loaded once a process (it is the slow part): the time
+    stage's and the place names' border checks share it."""
+    from timezonefinder import TimezoneFinder
+
+    return TimezoneFinder(in_memory=True)
+
+
 class ZoneFinder:
     """The IANA zone name at a position, from timezonefinder's offline polygons.
 
@@ -88,7 +97,6 @@ class ZoneFinder:
     with an index they persist between runs, so a re-scan needs no polygon lookup at all."""
 
     def __init__(self, index: Any = None) -> None:
-        self._finder: Any = None
         self._index = index
         self._cache: dict[str, str | None] = index.zones() if index is not None else {}
         self._new: dict[str, str | None] = {}
@@ -105,11 +113,7 @@ class ZoneFinder:
     def name_at(self, lat: float, lon: float) -> str | None:
         key = f"{round(lat * 1000)},{round(lon * 1000)}"
         if key not in self._cache:
-            if self._finder is None:
-                from timezonefinder import TimezoneFinder
-
-                self._finder = TimezoneFinder(in_memory=True)
-            self._cache[key] = self._new[key] = self._finder.timezone_at(lng=lon, lat=lat)
+            self._cache[key] = self._new[key] = timezone_finder().timezone_at(lng=lon, lat=lat)
         return self._cache[key]
 
     def save(self) -> None:

@@ -41,11 +41,14 @@ import math
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from tripexif.geocode.placefile import LOCAL, PlaceFile
 from tripexif.model import Place
 from tripexif.trip.geo import distance_km
+
+if TYPE_CHECKING:
+    from tripexif.clock.zones import ZoneFinder
 
 DATA = Path(__file__).with_name("places.bin")
 MIN_RADIUS_KM = 1.0
@@ -120,16 +123,16 @@ def place_file(path: Path) -> PlaceFile:
 
 
 def zone_at(lat: float, lon: float) -> str | None:
-    """The IANA time zone at the position, from timezonefinder."""
-    zone: str | None = _finder().timezone_at(lng=lon, lat=lat)
-    return zone
+    """The IANA time zone at the position: the time stage's lookup (clock/zones.py), its
+    timezonefinder shared, its answers kept per ~100 m cell for the process."""
+    return _zones().name_at(lat, lon)
 
 
 @functools.cache
-def _finder() -> Any:
-    from timezonefinder import TimezoneFinder
+def _zones() -> ZoneFinder:
+    from tripexif.clock.zones import ZoneFinder
 
-    return TimezoneFinder()
+    return ZoneFinder()
 
 
 class Named(NamedTuple):
