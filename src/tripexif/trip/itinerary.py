@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -93,14 +93,13 @@ def build(
                   for s in day_shots]
         clusters = cluster_points(points, settings.radius_m, settings.max_gap)
         stops: list[Stop] = []
-        counters = {"stop": 0, "waypoint": 0}
         for cluster in clusters:
-            stop = _stop(date, cluster, settings, counters, names, previous)
+            stop = _stop(date, cluster, settings, names, previous)
             if nearby is not None and stop.kind == "stop":
                 stop = stop._replace(nearby=tuple(nearby.around(stop.lat, stop.lon)))
             stops.append(stop)
             previous = stop
-        built.append(Day(date, _day_zone(stops), tuple(stops),
+        built.append(Day(date, _day_zone(stops), numbered(stops),
                          tuple(s.photo for s in day_shots)))
     duplicates = tuple(s for s in shots if len(s.photos) > 1)
     built = list(label_days(built))  # "Kyoto (2)"; a stop inside an attraction is named by it
@@ -113,11 +112,22 @@ def _safe_key(photo: Photo) -> datetime:
     return _sort_key(photo) if photo.time_local is not None else datetime.min
 
 
+def numbered(stops: Iterable[Stop]) -> tuple[Stop, ...]:
+    """A day's stops and waypoints with their indexes: 1, 2, ... for the stops and,
+    separately, for the waypoints, in time order."""
+    counters = {"stop": 0, "waypoint": 0}
+    out = []
+    for stop in stops:
+        counters[stop.kind] += 1
+        out.append(stop._replace(index=counters[stop.kind]))
+    return tuple(out)
+
+
 def _stop(date: str, cluster: Cluster[Shot], settings: ClusterSettings,
-          counters: dict[str, int], names: _Namer, previous: Stop | None) -> Stop:
+          names: _Namer, previous: Stop | None) -> Stop:
+    """The stop or waypoint a cluster makes (its index is set by :func:`numbered`)."""
     members = [m.item for m in cluster.members]
     kind = "stop" if len(members) >= settings.min_stop_photos else "waypoint"
-    counters[kind] += 1
     centre = cluster.medoid
     assert centre is not None
     first, last = members[0].photo, members[-1].photo
@@ -125,7 +135,7 @@ def _stop(date: str, cluster: Cluster[Shot], settings: ClusterSettings,
     if previous is not None:
         leg = distance_km(previous.lat, previous.lon, centre.lat, centre.lon)
     return Stop(
-        day=date, index=counters[kind], kind=kind,
+        day=date, index=0, kind=kind,
         arrival=first.time_local, departure=last.time_local,  # type: ignore[arg-type]
         timezone=centre.item.photo.timezone, lat=centre.lat, lon=centre.lon,
         photos=tuple(p for shot in members for p in shot.photos),

@@ -104,18 +104,14 @@ def _in_flight(days: Sequence[Day], points: Sequence[Stop],
         renamed[id(points[i])] = points[i]._replace(kind="waypoint",
                                                     place=Place(label, distance_km=None,
                                                                 kind="flight"))
+    from tripexif.trip.itinerary import numbered  # (itinerary imports this module)
+
     out = []
     for day in days:
         if not any(id(s) in renamed for s in day.stops):
             out.append(day)
             continue
-        counters = {"stop": 0, "waypoint": 0}
-        stops = []
-        for stop in day.stops:
-            stop = renamed.get(id(stop), stop)
-            counters[stop.kind] += 1
-            stops.append(stop._replace(index=counters[stop.kind]))
-        out.append(day._replace(stops=tuple(stops)))
+        out.append(day._replace(stops=numbered(renamed.get(id(s), s) for s in day.stops)))
     return tuple(out)
 
 
