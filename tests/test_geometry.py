@@ -4,9 +4,9 @@ the travel between days."""
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tripexif.export.geometry import centred, day_colours, great_circle, hops, unwrap
+from tripexif.export.geometry import centred, day_colours, great_circle, hops
 from tripexif.model import Trip
-from tripexif.trip.geo import distance_km
+from tripexif.trip.geo import distance_km, unwrap
 
 import built
 

@@ -4,13 +4,13 @@ flights as great-circle arcs, longitudes unwrapped across ±180°, and a colour 
 from __future__ import annotations
 
 import colorsys
-import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from tripexif.export.records import HOME_TRIP
 from tripexif.model import Stop, Trip
-from tripexif.trip.geo import distance_km
+from tripexif.trip import geo
+from tripexif.trip.geo import distance_km, unwrap
 
 ARC_KM = 300.0  # a hop longer than this is drawn as a great-circle arc
 FLIGHT_KM = 1000.0  # with no legs from the trips stage, a longer hop is taken for a flight
@@ -28,20 +28,6 @@ class Hop(NamedTuple):
     path: tuple[tuple[float, float], ...]
 
 
-def unwrap(lons: Sequence[float]) -> list[float]:
-    """Longitudes made continuous: each within 180° of the one before (179, -179 → 179,
-    181), so a line across the date line is short and a map fits it in one view."""
-    out: list[float] = []
-    for lon in lons:
-        if out:
-            while lon - out[-1] > 180.0:
-                lon -= 360.0
-            while lon - out[-1] < -180.0:
-                lon += 360.0
-        out.append(lon)
-    return out
-
-
 def centred(lons: Sequence[float]) -> float:
     """The shift (a multiple of 360) that puts the unwrapped ``lons`` around the middle of
     the map's usual range, so an unwrapped trip is never drawn beyond ±540°."""
@@ -53,27 +39,11 @@ def centred(lons: Sequence[float]) -> float:
 
 def great_circle(lat1: float, lon1: float, lat2: float, lon2: float,
                  steps: int | None = None) -> list[tuple[float, float]]:
-    """Points along the great circle from 1 to 2, both ends included, longitudes
-    continuous from ``lon1`` (an arc from Sydney to Los Angeles runs east past 180)."""
+    """Points along the great circle from 1 to 2 (see :func:`tripexif.trip.geo.great_circle`):
+    by default one every ``ARC_STEP_KM``, at least 8 and at most 128 parts."""
     if steps is None:
         steps = max(8, min(128, int(distance_km(lat1, lon1, lat2, lon2) / ARC_STEP_KM)))
-    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    a = (math.cos(p1) * math.cos(l1), math.cos(p1) * math.sin(l1), math.sin(p1))
-    b = (math.cos(p2) * math.cos(l2), math.cos(p2) * math.sin(l2), math.sin(p2))
-    dot = max(-1.0, min(1.0, sum(x * y for x, y in zip(a, b, strict=True))))
-    omega = math.acos(dot)
-    if omega < 1e-9 or abs(omega - math.pi) < 1e-9:  # same point, or antipodes: no one arc
-        return [(lat1, lon1), (lat2, lon2 + (unwrap([lon1, lon2])[1] - lon2))]
-    points: list[tuple[float, float]] = []
-    for i in range(steps + 1):
-        t = i / steps
-        s1 = math.sin((1 - t) * omega) / math.sin(omega)
-        s2 = math.sin(t * omega) / math.sin(omega)
-        x, y, z = (s1 * u + s2 * v for u, v in zip(a, b, strict=True))
-        points.append((math.degrees(math.atan2(z, math.hypot(x, y))),
-                       math.degrees(math.atan2(y, x))))
-    lons = unwrap([lon1] + [lon for _, lon in points[1:]])
-    return [(lat, lon) for (lat, _), lon in zip(points, lons, strict=True)]
+    return geo.great_circle(lat1, lon1, lat2, lon2, steps)
 
 
 def _line(start: Stop, end: Stop, km: float) -> tuple[tuple[float, float], ...]:

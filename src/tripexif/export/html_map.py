@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from tripexif.export import ITINERARY, Format, Options
-from tripexif.export.geometry import centred, day_colours, hops, route, unwrap
+from tripexif.export.geometry import centred, day_colours, hops, route
 from tripexif.export.records import (
     clock_span,
     distance_text,
@@ -42,6 +42,7 @@ from tripexif.export.records import (
 )
 from tripexif.export.textsafe import inert, json_text
 from tripexif.model import Itinerary, Stop
+from tripexif.trip.geo import unwrap
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"

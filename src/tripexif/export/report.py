@@ -17,7 +17,7 @@ from html import escape
 
 from tripexif import __version__
 from tripexif.export import ITINERARY, Format, Options
-from tripexif.export.geometry import day_colours, route, unwrap
+from tripexif.export.geometry import day_colours, route
 from tripexif.export.markdown import left_out, stop_facts
 from tripexif.export.records import (
     distance_text,
@@ -35,7 +35,7 @@ from tripexif.export.records import (
 )
 from tripexif.export.textsafe import inert
 from tripexif.model import Day, Itinerary, Stop, Trip
-from tripexif.trip.geo import EARTH_RADIUS_KM
+from tripexif.trip.geo import EARTH_RADIUS_KM, unwrap
 
 THUMBNAILS_PER_STOP = 6
 FILES_PER_STOP = 12

@@ -18,7 +18,6 @@ them, so a photo that joins one lands in it when the itinerary is built."""
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import NamedTuple
@@ -26,7 +25,7 @@ from typing import NamedTuple
 from tripexif.locate import GPS_ERROR_M, PlacementSettings
 from tripexif.model import Photo
 from tripexif.trip.cluster import Point, cluster_points
-from tripexif.trip.geo import distance_km
+from tripexif.trip.geo import distance_km, on_great_circle
 
 
 class Span(NamedTuple):
@@ -193,22 +192,3 @@ class Reference:
                       f"between located photos {duration_text(gap)} and {span / 1000:.1f} km "
                       "apart")
 
-
-def on_great_circle(lat1: float, lon1: float, lat2: float, lon2: float,
-                    fraction: float) -> tuple[float, float]:
-    """The point ``fraction`` of the way from 1 to 2 on the great circle (one point: no
-    numpy, which a re-scan does not otherwise load; locate/track.py's ``slerp`` is the
-    vector form)."""
-    def unit(lat: float, lon: float) -> tuple[float, float, float]:
-        la, lo = math.radians(lat), math.radians(lon)
-        return math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)
-
-    p, q = unit(lat1, lon1), unit(lat2, lon2)
-    omega = math.acos(max(-1.0, min(1.0, sum(a * b for a, b in zip(p, q, strict=True)))))
-    if math.sin(omega) < 1e-12:
-        wa, wb = 1.0 - fraction, fraction
-    else:
-        wa = math.sin((1.0 - fraction) * omega) / math.sin(omega)
-        wb = math.sin(fraction * omega) / math.sin(omega)
-    x, y, z = (wa * a + wb * b for a, b in zip(p, q, strict=True))
-    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from tripexif.model import Leg, Stop
-from tripexif.trip.geo import distance_km
+from tripexif.trip.geo import distance_km, great_circle
 
 FLIGHT_KMH = 250.0  # faster than this on average ...
 FLIGHT_MIN_KM = 300.0  # ... over more than this: a flight
@@ -137,33 +137,6 @@ def flown_over_sea(a: Stop, b: Stop, km: float, seconds: float,
     if speed is None or seconds > FERRY_MAX_S:
         return f"{share:.0%} of {km:,.0f} km at open sea: no road crosses it"
     return f"{share:.0%} of {km:,.0f} km at open sea at {speed:,.0f} km/h: faster than a ship"
-
-
-def great_circle(lat1: float, lon1: float, lat2: float, lon2: float,
-                 parts: int) -> list[tuple[float, float]]:
-    """``parts + 1`` points along the great circle, longitudes unwrapped (continuous across
-    ±180°, so they may leave [-180, 180])."""
-    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    d = 2 * math.asin(min(1.0, math.sqrt(
-        math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2)))
-    out: list[tuple[float, float]] = []
-    for k in range(parts + 1):
-        f = k / parts
-        if d < 1e-12:
-            lat, lon = lat1, lon1
-        else:
-            a = math.sin((1 - f) * d) / math.sin(d)
-            b = math.sin(f * d) / math.sin(d)
-            x = a * math.cos(p1) * math.cos(l1) + b * math.cos(p2) * math.cos(l2)
-            y = a * math.cos(p1) * math.sin(l1) + b * math.cos(p2) * math.sin(l2)
-            z = a * math.sin(p1) + b * math.sin(p2)
-            lat = math.degrees(math.atan2(z, math.hypot(x, y)))
-            lon = math.degrees(math.atan2(y, x))
-        if out:  # unwrap: never jump by more than 180° from the point before
-            prev = out[-1][1]
-            lon += 360.0 * round((prev - lon) / 360.0)
-        out.append((lat, lon))
-    return out
 
 
 def arc(a: Stop, b: Stop) -> tuple[tuple[float, float], ...]:
